@@ -1,0 +1,1 @@
+"""The Streamlit playground: state, point editor, figures. Holds no mathematics."""
