@@ -53,19 +53,23 @@ class DualPeaks:
 
 
 class _Best:
-    """Running maximum and, optionally, every candidate at or above a threshold."""
+    """Running maximum and, optionally, the best candidates at or above a threshold (at most ``keep``)."""
 
-    def __init__(self, threshold: float | None):
+    def __init__(self, threshold: float | None, keep: int = 16):
         self.value, self.u, self.sign = -np.inf, None, 1
         self.threshold = threshold
-        self.keep_v: list[np.ndarray] = []
-        self.keep_u: list[np.ndarray] = []
-        self.keep_s: list[np.ndarray] = []
+        self.keep = keep
+        self.pool_v = np.zeros(0)
+        self.pool_u = np.zeros((0, 3))
+        self.pool_s = np.zeros(0, np.int8)
+        self.kth = -np.inf  # the pool's smallest value once it is full
 
     @property
     def bar(self) -> float:
-        """Candidates whose value cannot reach this are irrelevant."""
-        return self.value if self.threshold is None else min(self.value, self.threshold)
+        """Candidates whose value cannot exceed this are irrelevant (to phi, and to the pool when collecting)."""
+        if self.threshold is None:
+            return self.value
+        return max(min(self.threshold, self.value), self.kth)
 
     def offer(self, values: np.ndarray, U: np.ndarray, sign: int) -> None:
         values = np.asarray(values).ravel()
@@ -76,29 +80,33 @@ class _Best:
         if values[i] > self.value:
             self.value, self.u, self.sign = float(values[i]), U[i].copy(), sign
         if self.threshold is not None:
-            sel = values >= self.threshold
+            sel = values >= max(self.threshold, self.kth)
             if sel.any():
-                self.keep_v.append(values[sel])
-                self.keep_u.append(U[sel])
-                self.keep_s.append(np.full(int(sel.sum()), sign, np.int8))
+                if self.pool_u.shape[1] != U.shape[1]:
+                    self.pool_u = np.zeros((0, U.shape[1]))
+                self.pool_v = np.concatenate([self.pool_v, values[sel]])
+                self.pool_u = np.vstack([self.pool_u, U[sel]])
+                self.pool_s = np.concatenate([self.pool_s, np.full(int(sel.sum()), sign, np.int8)])
+                cap = 8 * self.keep
+                if self.pool_v.size > 2 * cap:
+                    top = np.argpartition(-self.pool_v, cap)[:cap]
+                    self.pool_v, self.pool_u, self.pool_s = self.pool_v[top], self.pool_u[top], self.pool_s[top]
+                    self.kth = float(self.pool_v.min())
 
     def result(self, k: int) -> DualPeaks:
         if self.u is None:  # v == 0 or no data: phi = 0 at any neuron
             self.value, self.u = 0.0, np.eye(k)[-1]
-        vals = [np.array([self.value])] + self.keep_v
-        us = [self.u[None, :]] + self.keep_u
-        ss = [np.array([self.sign], np.int8)] + self.keep_s
-        values, neurons, signs = np.concatenate(vals), np.vstack(us), np.concatenate(ss)
+        values = np.concatenate([[self.value], self.pool_v])
+        neurons = np.vstack([self.u[None, :], self.pool_u.reshape(-1, k)])
+        signs = np.concatenate([[self.sign], self.pool_s]).astype(int)
         order = np.argsort(-values, kind="stable")
-        values, neurons, signs = values[order], neurons[order], signs[order]
-        # merge candidates that are the same neuron (same point reached from several sweeps)
-        keep = []
-        for i in range(values.size):
+        keep: list[int] = []
+        for i in order:  # distinct neurons (the same point is reached from several sweeps)
             if all(signs[j] != signs[i] or np.linalg.norm(neurons[j] - neurons[i]) > 1e-9 for j in keep):
-                keep.append(i)
-            if len(keep) >= 512:
-                break
-        return DualPeaks(values[keep], neurons[keep], signs[keep].astype(int))
+                keep.append(int(i))
+                if len(keep) >= max(1, self.keep):
+                    break
+        return DualPeaks(values[keep], neurons[keep], signs[keep])
 
 
 def _relu_value(Z: np.ndarray, v: np.ndarray, U: np.ndarray) -> np.ndarray:
@@ -190,12 +198,12 @@ def _circle_peaks(Z: np.ndarray, v: np.ndarray, best: _Best) -> None:
         best.offer(sgn * np.einsum("ck,ck->c", C, ends_next), ends_next, sgn)
 
 
-def _peaks(X, v, bias: bool, threshold: float | None) -> DualPeaks:
+def _peaks(X, v, bias: bool, threshold: float | None, keep: int = 16) -> DualPeaks:
     X = check_points(X)
     v = check_vector(v, X.shape[0])
     n, d = X.shape
     k = d + int(bias)
-    best = _Best(threshold)
+    best = _Best(threshold, keep)
     if k == 3 and bias:
         U, inv = distinct_points(X)
         vagg = np.bincount(inv, weights=v, minlength=U.shape[0])
@@ -223,13 +231,15 @@ def phi_argmax(X, v, bias: bool = True) -> DualPeaks:
     return _peaks(X, v, bias, None)
 
 
-def dual_peaks(X, v, threshold: float, bias: bool = True) -> DualPeaks:
-    """All candidate neurons with ``|v^T (Z u)_+| >= threshold`` (vertices, edge maxima, cell maxima).
+def dual_peaks(X, v, threshold: float, max_peaks: int = 16, bias: bool = True) -> DualPeaks:
+    """The best (at most ``max_peaks``) distinct candidate neurons with ``|v^T (Z u)_+| >= threshold``.
 
-    The neurons where the dual constraint is violated (``> beta``) or tight (``= beta``): what column
+    Candidates are vertices, edge maxima and cell maxima of the sweep; the first is always the maximizer
+    (so ``values[0] == phi(v)``, and when no candidate reaches the threshold it is the only one).  These
+    are the neurons where the dual constraint is violated (``> beta``) or tight (``= beta``): what column
     generation adds, and where the active neurons of an optimal network sit.
     """
-    return _peaks(X, v, bias, float(threshold))
+    return _peaks(X, v, bias, float(threshold), int(max_peaks))
 
 
 def beta_max(X, y, bias: bool = True) -> float:

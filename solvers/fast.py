@@ -1,0 +1,457 @@
+"""The fast exact solver: column generation over the faces of the arrangement, with exact masters.
+
+The convex twin (MATH.md section 2) is a sparse problem over neuron directions on the sphere.  An
+optimal neuron sits on some *face* of the arrangement of the great circles ``{z_i . u = 0}``: a cell
+(no data point on its line), an edge (the line passes one data point) or a vertex (two).  On a face
+``F`` with pattern ``D`` and on-line points ``E`` a neuron is ``u = B x`` (``B`` an orthonormal basis of
+``{u : z_i . u = 0, i in E}``) and its feature is linear, ``(Z u)_+ = D Z B x``, as long as ``x`` stays
+in the face's cone ``(2 D - I) Z B x >= 0``.  So with a working set of signed faces the problem is
+
+    min_x  1/2 || sum_F s_F D_F Z B_F x_F - y ||^2 + beta sum_F ||x_F||     s.t.  x_F in cone(F),
+
+a group lasso with at most 3-dimensional blocks.  It is solved exactly (block updates, then Newton on
+the support), the cone constraints by a primal active-set rule: when a block would leave its cone it
+stops on the face's boundary and moves to that lower-dimensional face.  The exact dual oracle
+(:func:`geometry.dual_peaks`) then prices every face at once: while ``phi(y - yhat) > beta`` it returns
+the violating neurons, whose faces join the working set.  Each master solve is exact, so the loop ends
+on the certified global optimum of the full arrangement; the ``(P, n)`` pattern matrix is never built.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import clarabel
+import numpy as np
+from scipy import sparse
+
+from geometry import dual_peaks, lift
+
+from .network import ReLUNetwork, merge_parallel
+from .result import SolveResult
+
+ON_LINE = 1e-10
+"""A data point lies on a neuron's line when ``|z_i . u| <= ON_LINE * ||z_i||`` (``u`` a unit vector)."""
+
+
+@dataclass
+class Face:
+    """A signed face of the arrangement: a neuron ``u = B x`` with feature ``D Z B x`` and output sign ``s``."""
+
+    sign: int
+    on_line: tuple  # indices i with z_i . u = 0 on the face
+    pattern: np.ndarray  # (n,) bool, D (points on the line count as active)
+    basis: np.ndarray  # (k, r) orthonormal basis of the face's linear span
+    A: np.ndarray  # (n, r) = s D Z B
+    M: np.ndarray  # (n, r) = (2D - I) Z B: cone(F) = {x : M x >= 0 off the line}
+    key: tuple
+    zscale: float = 1.0  # max_i ||z_i||, for tolerances
+
+    @property
+    def dim(self) -> int:
+        return self.basis.shape[1]
+
+
+def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face | None:
+    """The face of the arrangement that contains the direction ``u`` (plus the given on-line points)."""
+    u = u / np.linalg.norm(u)
+    zn = np.linalg.norm(Z, axis=1)
+    s = Z @ u
+    on = set(np.flatnonzero(np.abs(s) <= ON_LINE * zn).tolist()) | set(extra_on_line)
+    on_line = tuple(sorted(on))
+    pattern = s >= 0
+    pattern[list(on_line)] = True
+    if on_line:
+        _, sv, vt = np.linalg.svd(Z[list(on_line)])
+        rank = int(np.sum(sv > 1e-10 * sv[0]))
+        basis = vt[rank:].T
+    else:
+        basis = np.eye(Z.shape[1])
+    if basis.shape[1] == 0:
+        return None
+    ZB = Z @ basis
+    A = sign * np.where(pattern[:, None], ZB, 0.0)
+    M = np.where(pattern[:, None], ZB, -ZB)
+    if on_line:
+        M[list(on_line)] = 0.0
+    key = (int(sign), on_line, np.packbits(pattern).tobytes())
+    return Face(int(sign), on_line, pattern, basis, A, M, key, float(zn.max()))
+
+
+def _block_solve(G: np.ndarray, g: np.ndarray, beta: float) -> np.ndarray:
+    """``argmin_x 1/2 x^T G x - g^T x + beta ||x||`` (a group soft-threshold with curvature ``G``)."""
+    ng = np.linalg.norm(g)
+    if ng <= beta:
+        return np.zeros_like(g)
+    mu, Q = np.linalg.eigh(G)
+    mu = np.maximum(mu, 0.0)
+    h = Q.T @ g
+    # x = (G + rho I)^{-1} g with ||x|| = beta / rho; in omega = 1/rho solve 1/sqrt(s(omega)) = 1/beta,
+    # s(omega) = sum h_k^2 / (1 + mu_k omega)^2 (Newton from omega = 0 converges monotonically).
+    omega = 0.0
+    for _ in range(60):
+        den = 1.0 + mu * omega
+        s = np.sum(h**2 / den**2)
+        f = 1.0 / np.sqrt(s) - 1.0 / beta
+        ds = -2.0 * np.sum(h**2 * mu / den**3)
+        df = -0.5 * s**-1.5 * ds
+        if df <= 0:
+            break
+        step = f / df
+        omega -= step
+        if abs(step) <= 1e-15 * max(omega, 1e-300):
+            break
+    x = omega * (Q @ (h / (1.0 + mu * omega)))
+    return x
+
+
+class _Master:
+    """The group lasso on the working set of faces (cone constraints handled by the caller)."""
+
+    def __init__(self, faces: list[Face], y: np.ndarray, beta: float):
+        self.faces, self.y, self.beta = faces, y, beta
+        self.dims = [f.dim for f in faces]
+        self.offsets = np.concatenate([[0], np.cumsum(self.dims)]).astype(int)
+        self.A = np.hstack([f.A for f in faces]) if faces else np.zeros((len(y), 0))
+        self.G = self.A.T @ self.A
+        self.Ay = self.A.T @ y
+
+    def blocks(self, x: np.ndarray) -> list[np.ndarray]:
+        o = self.offsets
+        return [x[o[j] : o[j + 1]] for j in range(len(self.faces))]
+
+    def objective(self, x: np.ndarray) -> float:
+        r = self.A @ x - self.y
+        return 0.5 * float(r @ r) + self.beta * sum(float(np.linalg.norm(b)) for b in self.blocks(x))
+
+    def solve(self, x: np.ndarray) -> np.ndarray:
+        """Interior point (Clarabel) for the support, then Newton on it: KKT residual ~1e-13."""
+        J = len(self.faces)
+        if J == 0:
+            return x
+        x = self._interior_point(x)
+        x = self._newton(x, 50)
+        return x
+
+    def kkt(self, x: np.ndarray) -> float:
+        """Largest violation of the optimality conditions, relative to beta."""
+        g = self.Ay - self.G @ x
+        worst = 0.0
+        for j, b in enumerate(self.blocks(x)):
+            gj = g[self.offsets[j] : self.offsets[j + 1]]
+            nb = np.linalg.norm(b)
+            if nb > 0:
+                worst = max(worst, float(np.linalg.norm(gj - self.beta * b / nb)) / self.beta)
+            else:
+                worst = max(worst, float(np.linalg.norm(gj)) / self.beta - 1.0)
+        return worst
+
+    def _interior_point(self, x: np.ndarray) -> np.ndarray:
+        """``min 1/2 x^T G x - (A^T y)^T x + beta sum_j t_j`` s.t. ``||x_j|| <= t_j`` with Clarabel."""
+        J, N = len(self.faces), self.G.shape[0]
+        P = sparse.block_diag([sparse.csc_matrix(np.triu(self.G)), sparse.csc_matrix((J, J))], format="csc")
+        q = np.concatenate([-self.Ay, np.full(J, self.beta)])
+        rows = []
+        cones = []
+        for j in range(J):
+            d = self.dims[j]
+            R = sparse.lil_matrix((d + 1, N + J))
+            R[0, N + j] = -1.0
+            for i in range(d):
+                R[1 + i, self.offsets[j] + i] = -1.0
+            rows.append(R)
+            cones.append(clarabel.SecondOrderConeT(d + 1))
+        A = sparse.vstack(rows, format="csc")
+        b = np.zeros(A.shape[0])
+        settings = clarabel.DefaultSettings()
+        settings.verbose = False
+        settings.tol_gap_abs = 1e-12
+        settings.tol_gap_rel = 1e-12
+        settings.tol_feas = 1e-12
+        settings.max_iter = 200
+        sol = clarabel.DefaultSolver(P, q, A, b, cones, settings).solve()
+        z = np.asarray(sol.x)[:N]
+        if not np.all(np.isfinite(z)):
+            return x
+        # blocks at the solver's noise level are zero
+        out = z.copy()
+        big = max((float(np.linalg.norm(bl)) for bl in self.blocks(z)), default=0.0)
+        for j, bl in enumerate(self.blocks(z)):
+            if np.linalg.norm(bl) <= 1e-7 * max(big, 1e-300):
+                out[self.offsets[j] : self.offsets[j + 1]] = 0.0
+        return out if self.objective(out) <= self.objective(x) + 1e-12 * abs(self.objective(x)) else x
+
+    def _support_gradient(self, x: np.ndarray, support: list[int]):
+        """Indices of the support's coordinates and the gradient of the objective there."""
+        o = self.offsets
+        idx = np.concatenate([np.arange(o[j], o[j + 1]) for j in support])
+        grad = self.G[idx] @ x - self.Ay[idx]
+        pos = 0
+        for j in support:
+            d = o[j + 1] - o[j]
+            b = x[o[j] : o[j + 1]]
+            grad[pos : pos + d] += self.beta * b / np.linalg.norm(b)
+            pos += d
+        return idx, grad
+
+    def _drop_tiny(self, x: np.ndarray) -> np.ndarray:
+        """Zero the blocks that are tiny next to the largest and whose zero satisfies ``||A_j^T r|| <= beta``."""
+        o = self.offsets
+        norms = np.array([np.linalg.norm(b) for b in self.blocks(x)])
+        if norms.size == 0 or norms.max() == 0:
+            return x
+        for j in np.flatnonzero((norms > 0) & (norms <= 1e-6 * norms.max())):
+            sl = slice(o[j], o[j + 1])
+            g = self.Ay[sl] - self.G[sl] @ x + self.G[sl, sl] @ x[sl]
+            if np.linalg.norm(g) <= self.beta * (1 + 1e-9):
+                x = x.copy()
+                x[sl] = 0.0
+        return x
+
+    def _newton(self, x: np.ndarray, iters: int) -> np.ndarray:
+        """Newton's method on the support (blocks that are nonzero), where the objective is smooth."""
+        o, beta = self.offsets, self.beta
+        J = len(self.faces)
+        scale = max(1.0, float(np.linalg.norm(self.Ay)))
+        for _ in range(iters):
+            x = self._drop_tiny(x)
+            support = [j for j in range(J) if np.any(x[o[j] : o[j + 1]])]
+            if not support:
+                return x
+            idx, grad = self._support_gradient(x, support)
+            gnorm = float(np.linalg.norm(grad))
+            if gnorm <= 1e-14 * scale:
+                return x
+            H = self.G[np.ix_(idx, idx)].copy()
+            pos = 0
+            for j in support:
+                d = o[j + 1] - o[j]
+                b = x[o[j] : o[j + 1]]
+                nb = np.linalg.norm(b)
+                H[pos : pos + d, pos : pos + d] += beta / nb * (np.eye(d) - np.outer(b, b) / nb**2)
+                pos += d
+            # least squares: redundant faces (a vertex at the end of an edge in the set) make H singular
+            step = -np.linalg.lstsq(H, grad, rcond=1e-13)[0]
+            f0 = self.objective(x)
+            t = 1.0
+            accepted = None
+            while t > 1e-10:
+                trial = x.copy()
+                trial[idx] = x[idx] + t * step
+                f1 = self.objective(trial)
+                if f1 <= f0 - 1e-4 * t * max(0.0, -float(grad @ step)):
+                    accepted = trial
+                    break
+                # at rounding level the objective cannot see progress: the gradient can
+                if f1 <= f0 + 1e-14 * abs(f0):
+                    sup = [j for j in support if np.any(trial[o[j] : o[j + 1]])]
+                    if sup == support and np.linalg.norm(self._support_gradient(trial, sup)[1]) < 0.5 * gnorm:
+                        accepted = trial
+                        break
+                t *= 0.5
+            if accepted is None:
+                return x
+            # blocks that collapse are set to zero (their optimum is the kink at 0)
+            for j in support:
+                sl = slice(o[j], o[j + 1])
+                if np.linalg.norm(accepted[sl]) <= 1e-12 * max(1.0, np.max(np.abs(accepted))):
+                    accepted[sl] = 0.0
+            x = accepted
+        return x
+
+
+def _slack(f: Face, b: np.ndarray) -> float:
+    """Rounding allowance for the cone test ``M b >= 0``."""
+    return 1e-12 * max(1.0, float(np.max(np.abs(f.M @ b))) if b.size else 1.0)
+
+
+def _feasible_fraction(faces: list[Face], master: _Master, x0: np.ndarray, x1: np.ndarray):
+    """Largest ``t`` in [0, 1] keeping every block of ``x0 + t (x1 - x0)`` in its face's cone, and the
+    (face, point) constraints that stop it."""
+    t_best, hits = 1.0, []
+    b0, b1 = master.blocks(x0), master.blocks(x1)
+    for j, f in enumerate(faces):
+        m0, m1 = f.M @ b0[j], f.M @ b1[j]
+        scale = 1e-12 * max(1.0, float(np.max(np.abs(m0))), float(np.max(np.abs(m1))))
+        bad = m1 < -scale
+        if not bad.any():
+            continue
+        den = m0[bad] - m1[bad]
+        t = np.clip(np.maximum(m0[bad], 0.0) / den, 0.0, 1.0)
+        i_local = int(np.argmin(t))
+        tj = float(t[i_local])
+        pts = np.flatnonzero(bad)
+        if tj < t_best - 1e-15:
+            t_best, hits = tj, []
+        if tj <= t_best + 1e-15:
+            hits.append((j, int(pts[i_local])))
+    return t_best, hits
+
+
+def _network(faces: list[Face], blocks: list[np.ndarray], k: int) -> ReLUNetwork:
+    rows, amps = [], []
+    for f, b in zip(faces, blocks):
+        nb = np.linalg.norm(b)
+        if nb > 0:
+            v = f.basis @ b
+            rows.append(v / np.sqrt(nb))
+            amps.append(f.sign * np.sqrt(nb))
+    if not rows:
+        return ReLUNetwork.from_neurons(np.zeros((0, k)), np.zeros(0))
+    return merge_parallel(ReLUNetwork.from_neurons(np.array(rows), np.array(amps)))
+
+
+def solve_exact(
+    X,
+    y,
+    beta: float,
+    *,
+    tol: float = 1e-6,
+    init: ReLUNetwork | None = None,
+    max_iter: int = 200,
+    peaks_per_iter: int = 8,
+    phi_tol: float = 1e-10,
+) -> SolveResult:
+    """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
+
+    ``init`` (a previous network) warm-starts the working set with the faces of its neurons.  Stops when
+    the exact dual constraint holds, ``phi(y - yhat) <= beta (1 + phi_tol)``, or after ``max_iter``
+    pricing rounds (then ``info["converged"]`` is False and says why).
+    """
+    t0 = time.perf_counter()
+    X = np.asarray(X, float)
+    y = np.asarray(y, float)
+    Z = lift(X)
+    n, k = Z.shape
+    faces: list[Face] = []
+    x = np.zeros(0)
+    if init is not None and init.width > 0:
+        for u, a in zip(init.neurons, init.a):
+            f = face_of(Z, u, 1 if a > 0 else -1)
+            if f is not None and all(f.key != g.key for g in faces):
+                faces.append(f)
+        # feasible start: each block is the previous neuron's mass along its own direction
+        blocks = []
+        for f, u, a in zip(faces, init.neurons, init.a):
+            v = u * abs(a)
+            blocks.append(f.basis.T @ v)
+        x = np.concatenate(blocks) if blocks else np.zeros(0)
+    start_mass = 1e-9 * max(1.0, float(np.linalg.norm(y)))
+    history = []
+    converged, reason = False, ""
+    n_iter = 0
+    peak_value = np.inf
+    for n_iter in range(1, max_iter + 1):
+        # master: exact group lasso on the working set, cone constraints by the active-set rule
+        for _ in range(10 * n + 10):
+            master = _Master(faces, y, beta)
+            x1 = master.solve(x)
+            b0, b1 = master.blocks(x), master.blocks(x1)
+            # a block that starts at zero and wants a direction outside its cone leaves the working set
+            # (the oracle brings its face back, started inside the cone, if it is still needed)
+            out = [j for j, f in enumerate(faces) if not np.any(b0[j]) and np.any(f.M @ b1[j] < -_slack(f, b1[j]))]
+            if out:
+                faces = [f for j, f in enumerate(faces) if j not in out]
+                x = np.concatenate([b for j, b in enumerate(b0) if j not in out]) if faces else np.zeros(0)
+                continue
+            t, hits = _feasible_fraction(faces, master, x, x1)
+            if not hits:
+                x = x1
+                break
+            x = x + t * (x1 - x)
+            blocks = master.blocks(x)
+            new_faces, new_blocks = [], []
+            hit_pts: dict[int, list[int]] = {}
+            for j, i in hits:
+                hit_pts.setdefault(j, []).append(i)
+            for j, (f, b) in enumerate(zip(faces, blocks)):
+                if j in hit_pts and np.any(b):
+                    g = face_of(Z, f.basis @ b, f.sign, extra_on_line=f.on_line + tuple(hit_pts[j]))
+                    if g is None:
+                        continue
+                    f, b = g, g.basis.T @ (f.basis @ b)
+                new_faces.append(f)
+                new_blocks.append(b)
+            faces, x = _merge_faces(new_faces, new_blocks)
+        # drop empty faces, then price every face of the arrangement with the exact oracle
+        blocks = _Master(faces, y, beta).blocks(x) if faces else []
+        keep = [j for j, b in enumerate(blocks) if np.any(b)]
+        faces = [faces[j] for j in keep]
+        x = np.concatenate([blocks[j] for j in keep]) if keep else np.zeros(0)
+        resid = y - (np.hstack([f.A for f in faces]) @ x if faces else 0.0)
+        peaks = dual_peaks(X, resid, beta * (1 + phi_tol), max_peaks=peaks_per_iter)
+        peak_value = peaks.value
+        history.append(peak_value / beta)
+        if peak_value <= beta * (1 + phi_tol):
+            converged, reason = True, "exact dual constraint holds"
+            break
+        known = {f.key for f in faces}
+        added = 0
+        blocks = _Master(faces, y, beta).blocks(x) if faces else []
+        for val, u, s in zip(peaks.values, peaks.neurons, peaks.signs):
+            if val <= beta * (1 + phi_tol):
+                continue
+            f = face_of(Z, u, int(s))
+            if f is None or f.key in known:
+                continue
+            if any(g.sign == f.sign and g.dim > f.dim and _in_closure(g, u) for g in faces):
+                continue  # that larger face already computes this neuron's feature
+            known.add(f.key)
+            # start inside the cone: the best mass along the violating direction, others fixed
+            e = f.basis.T @ u
+            feat = f.A @ e
+            mass = max(float(feat @ resid) - beta, 0.0) / max(float(feat @ feat), 1e-300)
+            start = max(mass, start_mass) * e
+            # smaller faces of the same sign inside this one's closed cone hand over their mass
+            keep_f, keep_b = [], []
+            for g, b in zip(faces, blocks):
+                if g.sign == f.sign and g.dim < f.dim and np.any(b) and _in_closure(f, g.basis @ b):
+                    start = start + f.basis.T @ (g.basis @ b)
+                else:
+                    keep_f.append(g)
+                    keep_b.append(b)
+            faces, blocks = keep_f + [f], keep_b + [start]
+            added += 1
+        x = np.concatenate(blocks) if blocks else np.zeros(0)
+        if added == 0:
+            reason = "the oracle's violating neurons are already in the working set (numerical limit)"
+            break
+    else:
+        reason = f"stopped after {max_iter} pricing rounds with phi/beta = {peak_value / beta:.3g}"
+    blocks = _Master(faces, y, beta).blocks(x) if faces else []
+    net = _network(faces, blocks, k)
+    info = {
+        "converged": converged,
+        "reason": reason,
+        "phi_over_beta": history,
+        "working_set": len(faces),
+        "seconds": time.perf_counter() - t0,
+    }
+    return SolveResult(net, n_iter=n_iter, n_patterns=len(faces), info=info)
+
+
+def _in_closure(face: Face, w: np.ndarray) -> bool:
+    """Is the direction ``w`` in the closed cone of ``face`` (so that its feature there is ``D Z w``)?"""
+    nw = np.linalg.norm(w)
+    c = face.basis.T @ w
+    if np.linalg.norm(face.basis @ c - w) > 1e-10 * nw:
+        return False
+    return bool(np.min(face.M @ c) >= -1e-10 * nw * face.zscale)
+
+
+def _merge_faces(faces: list[Face], blocks: list[np.ndarray]):
+    """One block per signed face: blocks that reached the same face add up (same basis, same cone)."""
+    out_f: list[Face] = []
+    out_b: list[np.ndarray] = []
+    where: dict = {}
+    for f, b in zip(faces, blocks):
+        if f.key in where:
+            i = where[f.key]
+            out_b[i] = out_b[i] + out_f[i].basis.T @ (f.basis @ b)
+        else:
+            where[f.key] = len(out_f)
+            out_f.append(f)
+            out_b.append(b)
+    x = np.concatenate(out_b) if out_b else np.zeros(0)
+    return out_f, x
