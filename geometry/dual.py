@@ -55,7 +55,7 @@ class DualPeaks:
 class _Best:
     """Running maximum and, optionally, the best candidates at or above a threshold (at most ``keep``)."""
 
-    def __init__(self, threshold: float | None, keep: int = 16):
+    def __init__(self, threshold: float | None, keep: int = 16, separation: float = 1e-9):
         self.value, self.u, self.sign = -np.inf, None, 1
         self.threshold = threshold
         self.keep = keep
@@ -63,6 +63,7 @@ class _Best:
         self.pool_u = np.zeros((0, 3))
         self.pool_s = np.zeros(0, np.int8)
         self.kth = -np.inf  # the pool's smallest value once it is full
+        self.separation = separation
 
     @property
     def bar(self) -> float:
@@ -87,11 +88,12 @@ class _Best:
                 self.pool_v = np.concatenate([self.pool_v, values[sel]])
                 self.pool_u = np.vstack([self.pool_u, U[sel]])
                 self.pool_s = np.concatenate([self.pool_s, np.full(int(sel.sum()), sign, np.int8)])
-                cap = 8 * self.keep
+                cap = 32 * self.keep  # room for copies of one point (several sweeps reach it) and neighbours
                 if self.pool_v.size > 2 * cap:
                     top = np.argpartition(-self.pool_v, cap)[:cap]
                     self.pool_v, self.pool_u, self.pool_s = self.pool_v[top], self.pool_u[top], self.pool_s[top]
-                    self.kth = float(self.pool_v.min())
+                if self.pool_v.size >= cap:
+                    self.kth = float(np.partition(self.pool_v, self.pool_v.size - cap)[self.pool_v.size - cap])
 
     def result(self, k: int) -> DualPeaks:
         if self.u is None:  # v == 0 or no data: phi = 0 at any neuron
@@ -100,12 +102,16 @@ class _Best:
         neurons = np.vstack([self.u[None, :], self.pool_u.reshape(-1, k)])
         signs = np.concatenate([[self.sign], self.pool_s]).astype(int)
         order = np.argsort(-values, kind="stable")
+        values, neurons, signs = values[order], neurons[order], signs[order]
+        # greedy: the best remaining candidate, then drop those of its sign within ``separation`` of it
+        free = np.ones(values.size, bool)
         keep: list[int] = []
-        for i in order:  # distinct neurons (the same point is reached from several sweeps)
-            if all(signs[j] != signs[i] or np.linalg.norm(neurons[j] - neurons[i]) > 1e-9 for j in keep):
-                keep.append(int(i))
-                if len(keep) >= max(1, self.keep):
-                    break
+        while free.any() and len(keep) < max(1, self.keep):
+            i = int(np.argmax(free))
+            keep.append(i)
+            near = (signs == signs[i]) & (np.linalg.norm(neurons - neurons[i], axis=1) <= self.separation)
+            free &= ~near
+            free[i] = False
         return DualPeaks(values[keep], neurons[keep], signs[keep])
 
 
@@ -149,27 +155,41 @@ def _planar_peaks(U: np.ndarray, v: np.ndarray, best: _Best) -> None:
             inside = ok & (np.mod(th + shift - start, TWO_PI) < gap)
             if inside.any():
                 best.offer(R[inside], sgn * q[inside] / R[inside, None], sgn)
-        # cells on both sides of each edge: candidates c_D / ||c_D||, checked later
+        # cells on both sides of each edge: candidates +-c_D / ||c_D||, checked later.  Cheap necessary
+        # tests first: the candidate must lie on the cell's side of the pivot's line and of the lines of
+        # the two points whose events bound the edge.
+        two_r = ch.event_angle.shape[1]
+        e_next = (ei + 1) % two_r
+        j1 = ch.others[ci, ch.event_point[ci, ei]]
+        j2 = ch.others[ci, ch.event_point[ci, e_next]]
+        side1 = ch.event_sign[ci, ei].astype(float)  # state of j1 after its event
+        side2 = -ch.event_sign[ci, e_next].astype(float)  # state of j2 before its event
         Con = Ce + (v[ch.pivots[ci]])[:, None] * zpe
-        for Cc in (Ce, Con):
+        for Cc, side_p in ((Ce, -1.0), (Con, 1.0)):
+            sp = side_p * np.einsum("ek,ek->e", Cc, zpe)
+            s1 = side1 * np.einsum("ek,ek->e", Cc, Zu[j1])
+            s2 = side2 * np.einsum("ek,ek->e", Cc, Zu[j2])
             nrm = np.linalg.norm(Cc, axis=1)
-            sel = nrm > best.bar
-            cells_c.append(Cc[sel])
-            cells_norm.append(nrm[sel])
+            for sgn in (1.0, -1.0):
+                sel = (sgn * sp > 0) & (sgn * s1 >= 0) & (sgn * s2 >= 0) & (nrm > best.bar)
+                cells_c.append(sgn * Cc[sel])
+                cells_norm.append(nrm[sel])
     # all-on cell (the all-off cell has c = 0)
     c_all = Zu.T @ v
-    cells_c.append(c_all[None])
-    cells_norm.append(np.array([np.linalg.norm(c_all)]))
+    cells_c += [c_all[None], -c_all[None]]
+    cells_norm += [np.array([np.linalg.norm(c_all)])] * 2
     Cc, Nc = np.vstack(cells_c), np.concatenate(cells_norm)
     order = np.argsort(-Nc, kind="stable")
     Cc, Nc = Cc[order], Nc[order]
-    batch = 256
+    batch = 128
     for s in range(0, Nc.size, batch):
         if Nc[s] <= best.bar or Nc[s] == 0.0:
             break
         Ub = Cc[s : s + batch] / Nc[s : s + batch, None]
-        best.offer(_relu_value(Zu, v, Ub), Ub, 1)
-        best.offer(-_relu_value(Zu, v, -Ub), -Ub, -1)
+        vals = _relu_value(Zu, v, Ub)
+        pos = vals >= 0  # +c_D/||c_D|| candidates of phi+(v); -c_D/||c_D|| ones of phi+(-v)
+        best.offer(vals[pos], Ub[pos], 1)
+        best.offer(-vals[~pos], Ub[~pos], -1)
 
 
 def _circle_peaks(Z: np.ndarray, v: np.ndarray, best: _Best) -> None:
@@ -198,12 +218,12 @@ def _circle_peaks(Z: np.ndarray, v: np.ndarray, best: _Best) -> None:
         best.offer(sgn * np.einsum("ck,ck->c", C, ends_next), ends_next, sgn)
 
 
-def _peaks(X, v, bias: bool, threshold: float | None, keep: int = 16) -> DualPeaks:
+def _peaks(X, v, bias: bool, threshold: float | None, keep: int = 16, separation: float = 1e-9) -> DualPeaks:
     X = check_points(X)
     v = check_vector(v, X.shape[0])
     n, d = X.shape
     k = d + int(bias)
-    best = _Best(threshold, keep)
+    best = _Best(threshold, keep, separation)
     if k == 3 and bias:
         U, inv = distinct_points(X)
         vagg = np.bincount(inv, weights=v, minlength=U.shape[0])
@@ -231,15 +251,18 @@ def phi_argmax(X, v, bias: bool = True) -> DualPeaks:
     return _peaks(X, v, bias, None)
 
 
-def dual_peaks(X, v, threshold: float, max_peaks: int = 16, bias: bool = True) -> DualPeaks:
+def dual_peaks(
+    X, v, threshold: float, max_peaks: int = 16, separation: float = 1e-9, bias: bool = True
+) -> DualPeaks:
     """The best (at most ``max_peaks``) distinct candidate neurons with ``|v^T (Z u)_+| >= threshold``.
 
     Candidates are vertices, edge maxima and cell maxima of the sweep; the first is always the maximizer
-    (so ``values[0] == phi(v)``, and when no candidate reaches the threshold it is the only one).  These
+    (so ``values[0] == phi(v)``, and when no candidate reaches the threshold it is the only one); two
+    neurons of the same sign are at least ``separation`` apart (spread the picks over the sphere).  These
     are the neurons where the dual constraint is violated (``> beta``) or tight (``= beta``): what column
     generation adds, and where the active neurons of an optimal network sit.
     """
-    return _peaks(X, v, bias, float(threshold), int(max_peaks))
+    return _peaks(X, v, bias, float(threshold), int(max_peaks), float(separation))
 
 
 def beta_max(X, y, bias: bool = True) -> float:

@@ -150,19 +150,14 @@ class _Master:
     def _interior_point(self, x: np.ndarray) -> np.ndarray:
         """``min 1/2 x^T G x - (A^T y)^T x + beta sum_j t_j`` s.t. ``||x_j|| <= t_j`` with Clarabel."""
         J, N = len(self.faces), self.G.shape[0]
-        P = sparse.block_diag([sparse.csc_matrix(np.triu(self.G)), sparse.csc_matrix((J, J))], format="csc")
+        Gu = np.triu(self.G)
+        r_, c_ = np.nonzero(Gu)
+        P = sparse.csc_matrix((Gu[r_, c_], (r_, c_)), shape=(N + J, N + J))
         q = np.concatenate([-self.Ay, np.full(J, self.beta)])
-        rows = []
-        cones = []
-        for j in range(J):
-            d = self.dims[j]
-            R = sparse.lil_matrix((d + 1, N + J))
-            R[0, N + j] = -1.0
-            for i in range(d):
-                R[1 + i, self.offsets[j] + i] = -1.0
-            rows.append(R)
-            cones.append(clarabel.SecondOrderConeT(d + 1))
-        A = sparse.vstack(rows, format="csc")
+        # rows: for each block j, (t_j, x_j) in the second-order cone, as  -[t_j; x_j] + s = 0
+        cols = np.concatenate([np.concatenate([[N + j], np.arange(self.offsets[j], self.offsets[j + 1])]) for j in range(J)])
+        A = sparse.csc_matrix((-np.ones(cols.size), (np.arange(cols.size), cols)), shape=(cols.size, N + J))
+        cones = [clarabel.SecondOrderConeT(d + 1) for d in self.dims]
         b = np.zeros(A.shape[0])
         settings = clarabel.DefaultSettings()
         settings.verbose = False
@@ -312,6 +307,7 @@ def solve_exact(
     max_iter: int = 200,
     peaks_per_iter: int = 8,
     phi_tol: float = 1e-10,
+    separation: float = 0.05,
 ) -> SolveResult:
     """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
 
@@ -380,7 +376,7 @@ def solve_exact(
         faces = [faces[j] for j in keep]
         x = np.concatenate([blocks[j] for j in keep]) if keep else np.zeros(0)
         resid = y - (np.hstack([f.A for f in faces]) @ x if faces else 0.0)
-        peaks = dual_peaks(X, resid, beta * (1 + phi_tol), max_peaks=peaks_per_iter)
+        peaks = dual_peaks(X, resid, beta * (1 + phi_tol), max_peaks=peaks_per_iter, separation=separation)
         peak_value = peaks.value
         history.append(peak_value / beta)
         if peak_value <= beta * (1 + phi_tol):
