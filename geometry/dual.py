@@ -52,6 +52,22 @@ class DualPeaks:
         return int(self.signs[0])
 
 
+def select_peaks(values, neurons, signs, keep: int, separation: float) -> DualPeaks:
+    """The best ``keep`` candidates, greedily: take the best remaining one, then drop the candidates of
+    its sign within ``separation`` of it (the same point reached twice, or its close neighbours)."""
+    order = np.argsort(-values, kind="stable")
+    values, neurons, signs = values[order], neurons[order], signs[order]
+    free = np.ones(values.size, bool)
+    picked: list[int] = []
+    while free.any() and len(picked) < max(1, keep):
+        i = int(np.argmax(free))
+        picked.append(i)
+        near = (signs == signs[i]) & (np.linalg.norm(neurons - neurons[i], axis=1) <= separation)
+        free &= ~near
+        free[i] = False
+    return DualPeaks(values[picked], neurons[picked], signs[picked])
+
+
 class _Best:
     """Running maximum and, optionally, the best candidates at or above a threshold (at most ``keep``)."""
 
@@ -101,18 +117,7 @@ class _Best:
         values = np.concatenate([[self.value], self.pool_v])
         neurons = np.vstack([self.u[None, :], self.pool_u.reshape(-1, k)])
         signs = np.concatenate([[self.sign], self.pool_s]).astype(int)
-        order = np.argsort(-values, kind="stable")
-        values, neurons, signs = values[order], neurons[order], signs[order]
-        # greedy: the best remaining candidate, then drop those of its sign within ``separation`` of it
-        free = np.ones(values.size, bool)
-        keep: list[int] = []
-        while free.any() and len(keep) < max(1, self.keep):
-            i = int(np.argmax(free))
-            keep.append(i)
-            near = (signs == signs[i]) & (np.linalg.norm(neurons - neurons[i], axis=1) <= self.separation)
-            free &= ~near
-            free[i] = False
-        return DualPeaks(values[keep], neurons[keep], signs[keep])
+        return select_peaks(values, neurons, signs, self.keep, self.separation)
 
 
 def _relu_value(Z: np.ndarray, v: np.ndarray, U: np.ndarray) -> np.ndarray:
@@ -120,76 +125,140 @@ def _relu_value(Z: np.ndarray, v: np.ndarray, U: np.ndarray) -> np.ndarray:
     return np.maximum(Z @ U.T, 0.0).T @ v
 
 
-def _planar_peaks(U: np.ndarray, v: np.ndarray, best: _Best) -> None:
-    """Visit every candidate of ``phi`` for distinct 2-D points ``U`` (with bias) and aggregated ``v``."""
-    m = U.shape[0]
-    Zu = lift(U)
-    if m == 1:
-        z = Zu[0] / np.linalg.norm(Zu[0])
-        best.offer(np.array([abs(v[0]) * np.linalg.norm(Zu[0])]), z[None], 1 if v[0] >= 0 else -1)
-        return
-    cells_c, cells_norm = [], []
-    for ch in sweep_chunks(U):
-        zp = Zu[ch.pivots]  # (c, 3)
-        zo = Zu[ch.others]  # (c, r, 3)
-        vo = v[ch.others]  # (c, r)
-        c0 = np.einsum("cr,crk->ck", np.where(ch.active0, vo, 0.0), zo)
-        zt = np.take_along_axis(zo, ch.event_point[..., None], axis=1)
-        vt = np.take_along_axis(vo, ch.event_point, axis=1) * ch.event_sign
-        C = c0[:, None, :] + np.cumsum(vt[..., None] * zt, axis=1)  # (c, 2r, 3): c_D after each event
-        # vertices (lines through the pivot and another point)
-        uv = neuron_on_circle(U[ch.pivots], ch.event_angle)
-        val = np.einsum("cek,cek->ce", C, uv)
-        best.offer(val, uv, 1)
-        best.offer(-val, uv, -1)
-        # edges: the projection of c onto the plane z_p . u = 0, when it falls inside the edge
-        ci, ei = np.nonzero(ch.edge)
-        Ce = C[ci, ei]
-        zpe = zp[ci]
-        q = Ce - (np.einsum("ek,ek->e", Ce, zpe) / np.einsum("ek,ek->e", zpe, zpe))[:, None] * zpe
-        R = np.linalg.norm(q, axis=1)
-        th = np.arctan2(q[:, 1], q[:, 0])
-        start, gap = ch.event_angle[ci, ei], ch.gap[ci, ei]
-        ok = R > 0
-        for sgn, shift in ((1, 0.0), (-1, np.pi)):
-            inside = ok & (np.mod(th + shift - start, TWO_PI) < gap)
-            if inside.any():
-                best.offer(R[inside], sgn * q[inside] / R[inside, None], sgn)
-        # cells on both sides of each edge: candidates +-c_D / ||c_D||, checked later.  Cheap necessary
-        # tests first: the candidate must lie on the cell's side of the pivot's line and of the lines of
-        # the two points whose events bound the edge.
-        two_r = ch.event_angle.shape[1]
-        e_next = (ei + 1) % two_r
-        j1 = ch.others[ci, ch.event_point[ci, ei]]
-        j2 = ch.others[ci, ch.event_point[ci, e_next]]
-        side1 = ch.event_sign[ci, ei].astype(float)  # state of j1 after its event
-        side2 = -ch.event_sign[ci, e_next].astype(float)  # state of j2 before its event
-        Con = Ce + (v[ch.pivots[ci]])[:, None] * zpe
-        for Cc, side_p in ((Ce, -1.0), (Con, 1.0)):
-            sp = side_p * np.einsum("ek,ek->e", Cc, zpe)
-            s1 = side1 * np.einsum("ek,ek->e", Cc, Zu[j1])
-            s2 = side2 * np.einsum("ek,ek->e", Cc, Zu[j2])
-            nrm = np.linalg.norm(Cc, axis=1)
-            for sgn in (1.0, -1.0):
-                sel = (sgn * sp > 0) & (sgn * s1 >= 0) & (sgn * s2 >= 0) & (nrm > best.bar)
-                cells_c.append(sgn * Cc[sel])
-                cells_norm.append(nrm[sel])
-    # all-on cell (the all-off cell has c = 0)
-    c_all = Zu.T @ v
-    cells_c += [c_all[None], -c_all[None]]
-    cells_norm += [np.array([np.linalg.norm(c_all)])] * 2
-    Cc, Nc = np.vstack(cells_c), np.concatenate(cells_norm)
-    order = np.argsort(-Nc, kind="stable")
-    Cc, Nc = Cc[order], Nc[order]
-    batch = 128
-    for s in range(0, Nc.size, batch):
-        if Nc[s] <= best.bar or Nc[s] == 0.0:
-            break
-        Ub = Cc[s : s + batch] / Nc[s : s + batch, None]
-        vals = _relu_value(Zu, v, Ub)
-        pos = vals >= 0  # +c_D/||c_D|| candidates of phi+(v); -c_D/||c_D|| ones of phi+(-v)
-        best.offer(vals[pos], Ub[pos], 1)
-        best.offer(-vals[~pos], Ub[~pos], -1)
+class PlanarOracle:
+    """The exact ``phi`` of fixed 2-D data (with bias), for many vectors ``v``.
+
+    Everything that depends on the points alone (the sweeps, their vertices, edges and the lines that
+    bound each edge) is computed once; each evaluation then costs a few passes over ``O(n^2)`` arrays.
+    """
+
+    def __init__(self, X):
+        X = check_points(X)
+        if X.shape[1] != 2:
+            raise ValueError(f"PlanarOracle needs 2-D data; got d={X.shape[1]}")
+        self.n = X.shape[0]
+        self.U, self.inverse = distinct_points(X)
+        self.Zu = lift(self.U)
+        self.parts = []
+        px, py = self.U[:, 0], self.U[:, 1]
+        for ch in sweep_chunks(self.U):
+            ev_idx = np.take_along_axis(ch.others, ch.event_point, axis=1)  # point passed at each event
+            two_r = ch.event_angle.shape[1]
+            ci, ei = np.nonzero(ch.edge)
+            flat = ci * two_r + ei
+            e_next = (ei + 1) % two_r
+            j1, j2 = ev_idx[ci, ei], ev_idx[ci, e_next]
+            s1 = ch.event_sign[ci, ei].astype(float)  # side of j1 after its event
+            s2 = -ch.event_sign[ci, e_next].astype(float)  # side of j2 before its event
+            piv = ch.pivots[ci]
+            zz = px[piv] ** 2 + py[piv] ** 2 + 1.0
+            uv = neuron_on_circle(self.U[ch.pivots], ch.event_angle)
+            end = ch.event_angle[ci, ei] + ch.gap[ci, ei]
+            sgn = ch.event_sign.astype(float)
+            act0 = ch.active0.astype(float)
+            self.parts.append(
+                dict(
+                    others=ch.others,
+                    a0=[act0 * px[ch.others], act0 * py[ch.others], act0],  # rows active before event 0
+                    ev_idx=ev_idx,
+                    T=[sgn * px[ev_idx], sgn * py[ev_idx], sgn],  # +-z_j toggled at each event
+                    uv=[np.ascontiguousarray(uv[..., i]) for i in range(3)],
+                    uv_all=uv,
+                    flat=flat,
+                    pivot=piv,
+                    zp=[px[piv], py[piv]],
+                    zz=zz,
+                    ws=[np.cos(ch.event_angle[ci, ei]), np.sin(ch.event_angle[ci, ei])],  # edge start
+                    we=[np.cos(end), np.sin(end)],  # edge end
+                    z1=[s1 * px[j1], s1 * py[j1], s1],
+                    z2=[s2 * px[j2], s2 * py[j2], s2],
+                )
+            )
+
+    def aggregate(self, v) -> np.ndarray:
+        """Dual weights of the distinct points (duplicates always share their pattern)."""
+        v = check_vector(v, self.n)
+        return np.bincount(self.inverse, weights=v, minlength=self.U.shape[0])
+
+    def peaks(self, v, threshold: float | None = None, keep: int = 16, separation: float = 1e-9) -> DualPeaks:
+        """Like :func:`dual_peaks` (``threshold=None``: only the maximizer, i.e. ``phi``)."""
+        best = _Best(threshold, keep, separation)
+        self._visit(self.aggregate(v), best)
+        return best.result(3)
+
+    def phi(self, v) -> float:
+        """``phi(v)``."""
+        return self.peaks(v).value
+
+    def _visit(self, v: np.ndarray, best: _Best) -> None:
+        """Visit every candidate of ``phi`` for the aggregated dual weights ``v``."""
+        Zu = self.Zu
+        if self.U.shape[0] == 1:
+            z = Zu[0] / np.linalg.norm(Zu[0])
+            best.offer(np.array([abs(v[0]) * np.linalg.norm(Zu[0])]), z[None], 1 if v[0] >= 0 else -1)
+            return
+        cells_c, cells_norm = [], []
+        for P in self.parts:
+            vo = v[P["others"]]
+            ve = v[P["ev_idx"]]
+            # c_D after each event, one coordinate at a time
+            C = [
+                (vo * a).sum(axis=1)[:, None] + np.cumsum(ve * t, axis=1)
+                for a, t in zip(P["a0"], P["T"])
+            ]
+            # vertices (lines through the pivot and another point)
+            val = C[0] * P["uv"][0] + C[1] * P["uv"][1] + C[2] * P["uv"][2]
+            best.offer(val, P["uv_all"], 1)
+            best.offer(-val, P["uv_all"], -1)
+            # edges: the projection q of c onto the plane z_p . u = 0, when it falls inside the edge
+            ex, ey, ez = (c.ravel()[P["flat"]] for c in C)
+            zx, zy = P["zp"]
+            dot = (ex * zx + ey * zy + ez) / P["zz"]
+            qx, qy, qz = ex - dot * zx, ey - dot * zy, ez - dot
+            R = np.sqrt(qx * qx + qy * qy + qz * qz)
+            # q's line direction (qx, qy) between the edge's start and end directions (edges span <= pi)
+            cs = P["ws"][0] * qy - P["ws"][1] * qx
+            ce = qx * P["we"][1] - qy * P["we"][0]
+            for sgn, inside in ((1, (cs > 0) & (ce > 0)), (-1, (cs < 0) & (ce < 0))):
+                inside &= R > 0
+                if inside.any():
+                    Q = np.stack([qx[inside], qy[inside], qz[inside]], axis=1) / R[inside, None]
+                    best.offer(R[inside], sgn * Q, sgn)
+            # cells on both sides of each edge: candidates +-c_D/||c_D||, evaluated below.  Cheap
+            # necessary tests first: the candidate lies on the cell's side of the pivot's line and of
+            # the lines of the two points whose events bound the edge.
+            vp = v[P["pivot"]]
+            for side_p in (-1.0, 1.0):
+                cx, cy, cz = (ex, ey, ez) if side_p < 0 else (ex + vp * zx, ey + vp * zy, ez + vp)
+                nrm = np.sqrt(cx * cx + cy * cy + cz * cz)
+                big = nrm > best.bar
+                if not big.any():
+                    continue
+                sp = side_p * (cx * zx + cy * zy + cz)
+                z1, z2 = P["z1"], P["z2"]
+                s1 = cx * z1[0] + cy * z1[1] + cz * z1[2]
+                s2 = cx * z2[0] + cy * z2[1] + cz * z2[2]
+                for sgn in (1.0, -1.0):
+                    sel = big & (sgn * sp > 0) & (sgn * s1 >= 0) & (sgn * s2 >= 0)
+                    if sel.any():
+                        cells_c.append(sgn * np.stack([cx[sel], cy[sel], cz[sel]], axis=1))
+                        cells_norm.append(nrm[sel])
+        # all-on cell (the all-off cell has c = 0)
+        c_all = Zu.T @ v
+        cells_c += [c_all[None], -c_all[None]]
+        cells_norm += [np.array([np.linalg.norm(c_all)])] * 2
+        Cc, Nc = np.vstack(cells_c), np.concatenate(cells_norm)
+        order = np.argsort(-Nc, kind="stable")
+        Cc, Nc = Cc[order], Nc[order]
+        batch = 128
+        for s in range(0, Nc.size, batch):
+            if Nc[s] <= best.bar or Nc[s] == 0.0:
+                break
+            Ub = Cc[s : s + batch] / Nc[s : s + batch, None]
+            vals = _relu_value(Zu, v, Ub)
+            pos = vals >= 0  # +c_D/||c_D|| candidates of phi+(v); -c_D/||c_D|| ones of phi+(-v)
+            best.offer(vals[pos], Ub[pos], 1)
+            best.offer(-vals[~pos], Ub[~pos], -1)
 
 
 def _circle_peaks(Z: np.ndarray, v: np.ndarray, best: _Best) -> None:
@@ -225,9 +294,8 @@ def _peaks(X, v, bias: bool, threshold: float | None, keep: int = 16, separation
     k = d + int(bias)
     best = _Best(threshold, keep, separation)
     if k == 3 and bias:
-        U, inv = distinct_points(X)
-        vagg = np.bincount(inv, weights=v, minlength=U.shape[0])
-        _planar_peaks(U, vagg, best)
+        oracle = PlanarOracle(X)
+        oracle._visit(oracle.aggregate(v), best)
     elif k == 2:
         _circle_peaks(lift(X, bias), v, best)
     elif k == 1:

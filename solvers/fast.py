@@ -12,7 +12,7 @@ in the face's cone ``(2 D - I) Z B x >= 0``.  So with a working set of signed fa
 a group lasso with at most 3-dimensional blocks.  It is solved exactly (block updates, then Newton on
 the support), the cone constraints by a primal active-set rule: when a block would leave its cone it
 stops on the face's boundary and moves to that lower-dimensional face.  The exact dual oracle
-(:func:`geometry.dual_peaks`) then prices every face at once: while ``phi(y - yhat) > beta`` it returns
+(:class:`geometry.dual.PlanarOracle`) then prices every face at once: while ``phi(y - yhat) > beta`` it returns
 the violating neurons, whose faces join the working set.  Each master solve is exact, so the loop ends
 on the certified global optimum of the full arrangement; the ``(P, n)`` pattern matrix is never built.
 """
@@ -26,7 +26,8 @@ import clarabel
 import numpy as np
 from scipy import sparse
 
-from geometry import dual_peaks, lift
+from geometry import lift
+from geometry.dual import PlanarOracle
 
 from .network import ReLUNetwork, merge_parallel
 from .result import SolveResult
@@ -112,44 +113,54 @@ class _Master:
     def __init__(self, faces: list[Face], y: np.ndarray, beta: float):
         self.faces, self.y, self.beta = faces, y, beta
         self.dims = [f.dim for f in faces]
+        self.J = len(faces)
         self.offsets = np.concatenate([[0], np.cumsum(self.dims)]).astype(int)
+        self.seg = np.repeat(np.arange(self.J), self.dims)
         self.A = np.hstack([f.A for f in faces]) if faces else np.zeros((len(y), 0))
         self.G = self.A.T @ self.A
         self.Ay = self.A.T @ y
 
     def blocks(self, x: np.ndarray) -> list[np.ndarray]:
         o = self.offsets
-        return [x[o[j] : o[j + 1]] for j in range(len(self.faces))]
+        return [x[o[j] : o[j + 1]] for j in range(self.J)]
+
+    def norms(self, x: np.ndarray) -> np.ndarray:
+        """``||x_j||`` for every block."""
+        return np.sqrt(np.bincount(self.seg, weights=x * x, minlength=self.J))
 
     def objective(self, x: np.ndarray) -> float:
+        """``1/2 ||A x - y||^2 + beta sum_j ||x_j||``."""
         r = self.A @ x - self.y
-        return 0.5 * float(r @ r) + self.beta * sum(float(np.linalg.norm(b)) for b in self.blocks(x))
+        return 0.5 * float(r @ r) + self.beta * float(self.norms(x).sum())
 
     def solve(self, x: np.ndarray) -> np.ndarray:
-        """Interior point (Clarabel) for the support, then Newton on it: KKT residual ~1e-13."""
-        J = len(self.faces)
-        if J == 0:
+        """Newton from a warm start when that reaches the optimum; otherwise an interior point method
+        (Clarabel) finds the support and Newton polishes it.  KKT residual ~1e-13."""
+        if self.J == 0:
             return x
+        if np.any(x):
+            xn = self._newton(x, 8)
+            if self.kkt(xn) <= 1e-10:
+                return xn
         x = self._interior_point(x)
-        x = self._newton(x, 50)
-        return x
+        return self._newton(x, 50)
 
     def kkt(self, x: np.ndarray) -> float:
         """Largest violation of the optimality conditions, relative to beta."""
         g = self.Ay - self.G @ x
-        worst = 0.0
-        for j, b in enumerate(self.blocks(x)):
-            gj = g[self.offsets[j] : self.offsets[j + 1]]
-            nb = np.linalg.norm(b)
-            if nb > 0:
-                worst = max(worst, float(np.linalg.norm(gj - self.beta * b / nb)) / self.beta)
-            else:
-                worst = max(worst, float(np.linalg.norm(gj)) / self.beta - 1.0)
-        return worst
+        nb = self.norms(x)
+        on = nb[self.seg] > 0
+        unit = np.where(on, x / np.where(on, nb[self.seg], 1.0), 0.0)
+        res = np.where(on, g - self.beta * unit, g)
+        rn = np.sqrt(np.bincount(self.seg, weights=res * res, minlength=self.J)) / self.beta
+        active = nb > 0
+        worst_on = rn[active].max() if active.any() else 0.0
+        worst_off = (rn[~active] - 1.0).max() if (~active).any() else 0.0
+        return float(max(worst_on, worst_off, 0.0))
 
     def _interior_point(self, x: np.ndarray) -> np.ndarray:
         """``min 1/2 x^T G x - (A^T y)^T x + beta sum_j t_j`` s.t. ``||x_j|| <= t_j`` with Clarabel."""
-        J, N = len(self.faces), self.G.shape[0]
+        J, N = self.J, self.G.shape[0]
         Gu = np.triu(self.G)
         r_, c_ = np.nonzero(Gu)
         P = sparse.csc_matrix((Gu[r_, c_], (r_, c_)), shape=(N + J, N + J))
@@ -158,100 +169,91 @@ class _Master:
         cols = np.concatenate([np.concatenate([[N + j], np.arange(self.offsets[j], self.offsets[j + 1])]) for j in range(J)])
         A = sparse.csc_matrix((-np.ones(cols.size), (np.arange(cols.size), cols)), shape=(cols.size, N + J))
         cones = [clarabel.SecondOrderConeT(d + 1) for d in self.dims]
-        b = np.zeros(A.shape[0])
         settings = clarabel.DefaultSettings()
         settings.verbose = False
         settings.tol_gap_abs = 1e-12
         settings.tol_gap_rel = 1e-12
         settings.tol_feas = 1e-12
         settings.max_iter = 200
-        sol = clarabel.DefaultSolver(P, q, A, b, cones, settings).solve()
+        sol = clarabel.DefaultSolver(P, q, A, np.zeros(A.shape[0]), cones, settings).solve()
         z = np.asarray(sol.x)[:N]
         if not np.all(np.isfinite(z)):
             return x
         # blocks at the solver's noise level are zero
-        out = z.copy()
-        big = max((float(np.linalg.norm(bl)) for bl in self.blocks(z)), default=0.0)
-        for j, bl in enumerate(self.blocks(z)):
-            if np.linalg.norm(bl) <= 1e-7 * max(big, 1e-300):
-                out[self.offsets[j] : self.offsets[j + 1]] = 0.0
-        return out if self.objective(out) <= self.objective(x) + 1e-12 * abs(self.objective(x)) else x
-
-    def _support_gradient(self, x: np.ndarray, support: list[int]):
-        """Indices of the support's coordinates and the gradient of the objective there."""
-        o = self.offsets
-        idx = np.concatenate([np.arange(o[j], o[j + 1]) for j in support])
-        grad = self.G[idx] @ x - self.Ay[idx]
-        pos = 0
-        for j in support:
-            d = o[j + 1] - o[j]
-            b = x[o[j] : o[j + 1]]
-            grad[pos : pos + d] += self.beta * b / np.linalg.norm(b)
-            pos += d
-        return idx, grad
-
-    def _drop_tiny(self, x: np.ndarray) -> np.ndarray:
-        """Zero the blocks that are tiny next to the largest and whose zero satisfies ``||A_j^T r|| <= beta``."""
-        o = self.offsets
-        norms = np.array([np.linalg.norm(b) for b in self.blocks(x)])
-        if norms.size == 0 or norms.max() == 0:
-            return x
-        for j in np.flatnonzero((norms > 0) & (norms <= 1e-6 * norms.max())):
-            sl = slice(o[j], o[j + 1])
-            g = self.Ay[sl] - self.G[sl] @ x + self.G[sl, sl] @ x[sl]
-            if np.linalg.norm(g) <= self.beta * (1 + 1e-9):
-                x = x.copy()
-                x[sl] = 0.0
-        return x
+        nb = self.norms(z)
+        z = np.where((nb <= 1e-7 * max(nb.max(initial=0.0), 1e-300))[self.seg], 0.0, z)
+        return z if self.objective(z) <= self.objective(x) + 1e-12 * abs(self.objective(x)) else x
 
     def _newton(self, x: np.ndarray, iters: int) -> np.ndarray:
-        """Newton's method on the support (blocks that are nonzero), where the objective is smooth."""
-        o, beta = self.offsets, self.beta
-        J = len(self.faces)
+        """Newton's method on the support (nonzero blocks), where the objective is smooth.  A block
+        that the step would carry through zero is set to zero instead (its optimum is the kink)."""
+        beta, G = self.beta, self.G
         scale = max(1.0, float(np.linalg.norm(self.Ay)))
+        x = x.copy()
         for _ in range(iters):
-            x = self._drop_tiny(x)
-            support = [j for j in range(J) if np.any(x[o[j] : o[j + 1]])]
-            if not support:
+            nb = self.norms(x)
+            # tiny blocks whose zero is optimal given the rest: drop
+            grad_full = G @ x - self.Ay
+            tiny = (nb > 0) & (nb <= 1e-6 * nb.max(initial=0.0))
+            for j in np.flatnonzero(tiny):
+                sl = slice(self.offsets[j], self.offsets[j + 1])
+                if np.linalg.norm(grad_full[sl] - G[sl, sl] @ x[sl]) <= beta * (1 + 1e-9):
+                    x[sl] = 0.0
+                    nb[j] = 0.0
+            on_blocks = nb > 0
+            if not on_blocks.any():
                 return x
-            idx, grad = self._support_gradient(x, support)
+            idx = np.flatnonzero(on_blocks[self.seg])
+            seg = self.seg[idx]
+            xs = x[idx]
+            unit = xs / nb[seg]
+            grad = G[idx] @ x - self.Ay[idx] + beta * unit
             gnorm = float(np.linalg.norm(grad))
             if gnorm <= 1e-14 * scale:
-                return x
-            H = self.G[np.ix_(idx, idx)].copy()
-            pos = 0
-            for j in support:
-                d = o[j + 1] - o[j]
-                b = x[o[j] : o[j + 1]]
-                nb = np.linalg.norm(b)
-                H[pos : pos + d, pos : pos + d] += beta / nb * (np.eye(d) - np.outer(b, b) / nb**2)
-                pos += d
+                # optimal on the support: zero blocks that violate ||A_j^T r|| <= beta join it
+                woke = False
+                for j in np.flatnonzero(~on_blocks):
+                    sl = slice(self.offsets[j], self.offsets[j + 1])
+                    g = self.Ay[sl] - G[sl] @ x
+                    if np.linalg.norm(g) > beta * (1 + 1e-11):
+                        x[sl] = _block_solve(G[sl, sl], g, beta)
+                        woke = True
+                if not woke:
+                    return x
+                continue
+            H = G[np.ix_(idx, idx)].copy()
+            same = seg[:, None] == seg[None, :]
+            H += np.where(same, (beta / nb[seg])[:, None] * (np.eye(idx.size) - unit[:, None] * unit[None, :]), 0.0)
             # least squares: redundant faces (a vertex at the end of an edge in the set) make H singular
             step = -np.linalg.lstsq(H, grad, rcond=1e-13)[0]
             f0 = self.objective(x)
-            t = 1.0
-            accepted = None
-            while t > 1e-10:
+            # blocks the step carries close to zero: try their zero (the kink) first
+            xd = np.bincount(seg, weights=xs * step, minlength=self.J)
+            dd = np.bincount(seg, weights=step * step, minlength=self.J)
+            t_min = np.where(dd > 0, -xd / np.where(dd > 0, dd, 1.0), 0.0)
+            closest = nb**2 - np.where((t_min > 0) & (t_min <= 1), t_min * (-xd), 0.0)
+            through = on_blocks & (t_min > 0) & (t_min <= 1) & (closest <= 1e-2 * nb**2)
+            if through.any():
                 trial = x.copy()
-                trial[idx] = x[idx] + t * step
+                trial[np.flatnonzero(through[self.seg])] = 0.0
+                if self.objective(trial) < f0:
+                    x = trial
+                    continue
+            slope = max(0.0, -float(grad @ step))
+            t, accepted = 1.0, None
+            for _ in range(20):
+                trial = x.copy()
+                trial[idx] = xs + t * step
                 f1 = self.objective(trial)
-                if f1 <= f0 - 1e-4 * t * max(0.0, -float(grad @ step)):
+                if f1 <= f0 - 1e-4 * t * slope:
                     accepted = trial
                     break
-                # at rounding level the objective cannot see progress: the gradient can
-                if f1 <= f0 + 1e-14 * abs(f0):
-                    sup = [j for j in support if np.any(trial[o[j] : o[j + 1]])]
-                    if sup == support and np.linalg.norm(self._support_gradient(trial, sup)[1]) < 0.5 * gnorm:
-                        accepted = trial
-                        break
+                if f1 <= f0 + 1e-14 * abs(f0) and t == 1.0:
+                    accepted = trial  # at rounding level the objective cannot see a full Newton step's gain
+                    break
                 t *= 0.5
             if accepted is None:
                 return x
-            # blocks that collapse are set to zero (their optimum is the kink at 0)
-            for j in support:
-                sl = slice(o[j], o[j + 1])
-                if np.linalg.norm(accepted[sl]) <= 1e-12 * max(1.0, np.max(np.abs(accepted))):
-                    accepted[sl] = 0.0
             x = accepted
         return x
 
@@ -261,10 +263,10 @@ def _slack(f: Face, b: np.ndarray) -> float:
     return 1e-12 * max(1.0, float(np.max(np.abs(f.M @ b))) if b.size else 1.0)
 
 
-def _feasible_fraction(faces: list[Face], master: _Master, x0: np.ndarray, x1: np.ndarray):
-    """Largest ``t`` in [0, 1] keeping every block of ``x0 + t (x1 - x0)`` in its face's cone, and the
-    (face, point) constraints that stop it."""
-    t_best, hits = 1.0, []
+def _first_crossings(faces: list[Face], master: _Master, x0: np.ndarray, x1: np.ndarray) -> dict:
+    """For each block whose path ``x0_j + t (x1_j - x0_j)`` leaves its face's cone: ``(t_j, point)``, the
+    fraction of the path at which it first meets a line and that line's data point."""
+    out = {}
     b0, b1 = master.blocks(x0), master.blocks(x1)
     for j, f in enumerate(faces):
         m0, m1 = f.M @ b0[j], f.M @ b1[j]
@@ -275,13 +277,8 @@ def _feasible_fraction(faces: list[Face], master: _Master, x0: np.ndarray, x1: n
         den = m0[bad] - m1[bad]
         t = np.clip(np.maximum(m0[bad], 0.0) / den, 0.0, 1.0)
         i_local = int(np.argmin(t))
-        tj = float(t[i_local])
-        pts = np.flatnonzero(bad)
-        if tj < t_best - 1e-15:
-            t_best, hits = tj, []
-        if tj <= t_best + 1e-15:
-            hits.append((j, int(pts[i_local])))
-    return t_best, hits
+        out[j] = (float(t[i_local]), int(np.flatnonzero(bad)[i_local]))
+    return out
 
 
 def _network(faces: list[Face], blocks: list[np.ndarray], k: int) -> ReLUNetwork:
@@ -305,9 +302,9 @@ def solve_exact(
     tol: float = 1e-6,
     init: ReLUNetwork | None = None,
     max_iter: int = 200,
-    peaks_per_iter: int = 8,
+    peaks_per_iter: int = 32,
     phi_tol: float = 1e-10,
-    separation: float = 0.05,
+    separation: float = 0.3,
 ) -> SolveResult:
     """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
 
@@ -320,6 +317,7 @@ def solve_exact(
     y = np.asarray(y, float)
     Z = lift(X)
     n, k = Z.shape
+    oracle = PlanarOracle(X)
     faces: list[Face] = []
     x = np.zeros(0)
     if init is not None and init.width > 0:
@@ -351,11 +349,22 @@ def solve_exact(
                 faces = [f for j, f in enumerate(faces) if j not in out]
                 x = np.concatenate([b for j, b in enumerate(b0) if j not in out]) if faces else np.zeros(0)
                 continue
-            t, hits = _feasible_fraction(faces, master, x, x1)
-            if not hits:
+            crossings = _first_crossings(faces, master, x, x1)
+            if not crossings:
                 x = x1
                 break
-            x = x + t * (x1 - x)
+            # each block stops where it meets its first line; if that does not lower the objective,
+            # all blocks stop at the earliest crossing (the segment stays feasible, and by convexity
+            # the objective does not grow along it)
+            b0 = master.blocks(x)
+            trial = [b0[j] + crossings[j][0] * (b1[j] - b0[j]) if j in crossings else b1[j] for j in range(len(faces))]
+            x_try = np.concatenate(trial)
+            if master.objective(x_try) <= master.objective(x):
+                x, hits = x_try, [(j, i) for j, (_, i) in crossings.items()]
+            else:
+                t = min(tj for tj, _ in crossings.values())
+                x = x + t * (x1 - x)
+                hits = [(j, i) for j, (tj, i) in crossings.items() if tj <= t + 1e-15]
             blocks = master.blocks(x)
             new_faces, new_blocks = [], []
             hit_pts: dict[int, list[int]] = {}
@@ -376,7 +385,7 @@ def solve_exact(
         faces = [faces[j] for j in keep]
         x = np.concatenate([blocks[j] for j in keep]) if keep else np.zeros(0)
         resid = y - (np.hstack([f.A for f in faces]) @ x if faces else 0.0)
-        peaks = dual_peaks(X, resid, beta * (1 + phi_tol), max_peaks=peaks_per_iter, separation=separation)
+        peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation)
         peak_value = peaks.value
         history.append(peak_value / beta)
         if peak_value <= beta * (1 + phi_tol):
