@@ -302,9 +302,9 @@ def solve_exact(
     tol: float = 1e-6,
     init: ReLUNetwork | None = None,
     max_iter: int = 200,
-    peaks_per_iter: int = 32,
+    peaks_per_iter: int = 64,
     phi_tol: float = 1e-10,
-    separation: float = 0.3,
+    separation: float = 0.2,
 ) -> SolveResult:
     """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
 
