@@ -180,17 +180,24 @@ class PlanarOracle:
         v = check_vector(v, self.n)
         return np.bincount(self.inverse, weights=v, minlength=self.U.shape[0])
 
-    def peaks(self, v, threshold: float | None = None, keep: int = 16, separation: float = 1e-9) -> DualPeaks:
-        """Like :func:`dual_peaks` (``threshold=None``: only the maximizer, i.e. ``phi``)."""
+    def peaks(
+        self, v, threshold: float | None = None, keep: int = 16, separation: float = 1e-9, lazy: bool = False
+    ) -> DualPeaks:
+        """Like :func:`dual_peaks` (``threshold=None``: only the maximizer, i.e. ``phi``).
+
+        ``lazy=True`` (pricing): when a vertex or an edge already exceeds ``threshold``, return those
+        candidates without visiting the cell interiors; ``values[0]`` is then a lower bound on ``phi``
+        that exceeds the threshold.  Otherwise every candidate is visited and ``values[0] == phi``.
+        """
         best = _Best(threshold, keep, separation)
-        self._visit(self.aggregate(v), best)
+        self._visit(self.aggregate(v), best, lazy and threshold is not None)
         return best.result(3)
 
     def phi(self, v) -> float:
         """``phi(v)``."""
         return self.peaks(v).value
 
-    def _visit(self, v: np.ndarray, best: _Best) -> None:
+    def _visit(self, v: np.ndarray, best: _Best, lazy: bool = False) -> None:
         """Visit every candidate of ``phi`` for the aggregated dual weights ``v``."""
         Zu = self.Zu
         if self.U.shape[0] == 1:
@@ -198,6 +205,7 @@ class PlanarOracle:
             best.offer(np.array([abs(v[0]) * np.linalg.norm(Zu[0])]), z[None], 1 if v[0] >= 0 else -1)
             return
         cells_c, cells_norm = [], []
+        edges = []
         for P in self.parts:
             vo = v[P["others"]]
             ve = v[P["ev_idx"]]
@@ -224,9 +232,14 @@ class PlanarOracle:
                 if inside.any():
                     Q = np.stack([qx[inside], qy[inside], qz[inside]], axis=1) / R[inside, None]
                     best.offer(R[inside], sgn * Q, sgn)
-            # cells on both sides of each edge: candidates +-c_D/||c_D||, evaluated below.  Cheap
-            # necessary tests first: the candidate lies on the cell's side of the pivot's line and of
-            # the lines of the two points whose events bound the edge.
+            edges.append((P, ex, ey, ez))
+        if lazy and best.value > best.threshold:
+            return
+        # cells on both sides of each edge: candidates +-c_D/||c_D||, evaluated below.  Cheap necessary
+        # tests first: the candidate lies on the cell's side of the pivot's line and of the lines of
+        # the two points whose events bound the edge.
+        for P, ex, ey, ez in edges:
+            zx, zy = P["zp"]
             vp = v[P["pivot"]]
             for side_p in (-1.0, 1.0):
                 cx, cy, cz = (ex, ey, ez) if side_p < 0 else (ex + vp * zx, ey + vp * zy, ez + vp)

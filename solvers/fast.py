@@ -385,7 +385,7 @@ def solve_exact(
         faces = [faces[j] for j in keep]
         x = np.concatenate([blocks[j] for j in keep]) if keep else np.zeros(0)
         resid = y - (np.hstack([f.A for f in faces]) @ x if faces else 0.0)
-        peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation)
+        peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation, lazy=True)
         peak_value = peaks.value
         history.append(peak_value / beta)
         if peak_value <= beta * (1 + phi_tol):
