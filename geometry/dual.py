@@ -261,11 +261,12 @@ class PlanarOracle:
         cells_c += [c_all[None], -c_all[None]]
         cells_norm += [np.array([np.linalg.norm(c_all)])] * 2
         Cc, Nc = np.vstack(cells_c), np.concatenate(cells_norm)
+        Cc, Nc = Cc[Nc > 0], Nc[Nc > 0]
         order = np.argsort(-Nc, kind="stable")
         Cc, Nc = Cc[order], Nc[order]
         batch = 128
         for s in range(0, Nc.size, batch):
-            if Nc[s] <= best.bar or Nc[s] == 0.0:
+            if Nc[s] <= best.bar:
                 break
             Ub = Cc[s : s + batch] / Nc[s : s + batch, None]
             vals = _relu_value(Zu, v, Ub)

@@ -227,30 +227,36 @@ class _Master:
             # least squares: redundant faces (a vertex at the end of an edge in the set) make H singular
             step = -np.linalg.lstsq(H, grad, rcond=1e-13)[0]
             f0 = self.objective(x)
-            # blocks the step carries close to zero: try their zero (the kink) first
+            # the step is exact only while the support stays: it stops where a block first reaches
+            # zero (a 1-D block changing sign, or a block passing close to the origin), which is
+            # where degenerate masters (several neuron pairs adding up to the same linear function)
+            # want to go; that block then leaves the support
             xd = np.bincount(seg, weights=xs * step, minlength=self.J)
             dd = np.bincount(seg, weights=step * step, minlength=self.J)
-            t_min = np.where(dd > 0, -xd / np.where(dd > 0, dd, 1.0), 0.0)
-            closest = nb**2 - np.where((t_min > 0) & (t_min <= 1), t_min * (-xd), 0.0)
-            through = on_blocks & (t_min > 0) & (t_min <= 1) & (closest <= 1e-2 * nb**2)
-            if through.any():
-                trial = x.copy()
-                trial[np.flatnonzero(through[self.seg])] = 0.0
-                if self.objective(trial) < f0:
-                    x = trial
-                    continue
+            moving = dd > 0
+            t_min = np.where(moving, -xd / np.where(moving, dd, 1.0), np.inf)
+            closest = nb**2 - np.where(moving, xd * xd / np.where(moving, dd, 1.0), 0.0)
+            hits = on_blocks & (t_min > 0) & (closest <= 1e-2 * nb**2)
+            t_stop = float(t_min[hits].min()) if hits.any() else np.inf
             slope = max(0.0, -float(grad @ step))
-            t, accepted = 1.0, None
+            t, accepted = min(1.0, t_stop), None
             for _ in range(20):
                 trial = x.copy()
                 trial[idx] = xs + t * step
+                if t == t_stop:
+                    trial[np.flatnonzero((hits & (t_min <= t_stop * (1 + 1e-12)))[self.seg])] = 0.0
                 f1 = self.objective(trial)
                 if f1 <= f0 - 1e-4 * t * slope:
                     accepted = trial
                     break
-                if f1 <= f0 + 1e-14 * abs(f0) and t == 1.0:
-                    accepted = trial  # at rounding level the objective cannot see a full Newton step's gain
-                    break
+                if f1 <= f0 + 1e-12 * abs(f0):
+                    # near rounding level the objective cannot see the gain: the gradient can
+                    tn = self.norms(trial)
+                    if np.all((tn > 0) == on_blocks):
+                        g1 = G[idx] @ trial - self.Ay[idx] + beta * trial[idx] / tn[seg]
+                        if np.linalg.norm(g1) <= (1 - 1e-4 * t) * gnorm:
+                            accepted = trial
+                            break
                 t *= 0.5
             if accepted is None:
                 return x
