@@ -1,10 +1,16 @@
-"""Geometry of two-layer ReLU networks: activation patterns, the exact dual constraint ``phi``.
+"""Geometry of two-layer ReLU networks on 2-D data: activation patterns, the exact dual constraint
+``phi``, zonotopes, linear regions and slices of the dual feasible set.
 
 Pure numpy/scipy/shapely; never imports the app or the solvers.
 """
 
+from .dual import DualPeaks, PlanarOracle, beta_max, dual_peaks, phi, phi_argmax
+from .dual_slice import DualSlice, dual_slice
 from .lift import MAX_POINTS, check_points, lift
 from .patterns import SampledPatterns, activation_patterns, distinct_points, pattern_count, sampled_patterns
+from .regions import LinearRegions, linear_regions
+from .wedge import wedge_dictionary
+from .zonotope import Zonotope, lifted_zonotope, zonotope_facet_normals, zonotope_vertices
 
 __all__ = [
     "MAX_POINTS",
@@ -15,8 +21,19 @@ __all__ = [
     "distinct_points",
     "sampled_patterns",
     "SampledPatterns",
+    "phi",
+    "phi_argmax",
+    "dual_peaks",
+    "beta_max",
+    "DualPeaks",
+    "PlanarOracle",
+    "dual_slice",
+    "DualSlice",
+    "linear_regions",
+    "LinearRegions",
+    "wedge_dictionary",
+    "lifted_zonotope",
+    "Zonotope",
+    "zonotope_facet_normals",
+    "zonotope_vertices",
 ]
-
-from .dual import DualPeaks, beta_max, dual_peaks, phi, phi_argmax
-
-__all__ += ["phi", "phi_argmax", "dual_peaks", "beta_max", "DualPeaks"]

@@ -15,9 +15,9 @@ import numpy as np
 from scipy.spatial import ConvexHull
 
 from .lift import check_points, lift
-from .patterns import activation_patterns, distinct_points
+from .patterns import activation_patterns
+from .wedge import wedge_dictionary
 
-_PARALLEL_TOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -34,24 +34,35 @@ class Zonotope:
         return 0.5 * self.generators.sum(axis=0)
 
 
-def _central_cell_patterns(Z: np.ndarray) -> np.ndarray:
-    """Open-cell patterns ``1[Z u > 0]`` of the central line arrangement in R^2, one per cell (2 per line)."""
+def circle_arcs(Z: np.ndarray):
+    """Cells of the central line arrangement ``{u in R^2 : z_i . u = 0}`` on the unit circle.
+
+    Returns ``(bounds, patterns)``: the arc boundaries ``bounds[0] < ... < bounds[q] = bounds[0] + 2 pi`` (the
+    angles orthogonal to some nonzero ``z_i``) and the open-arc patterns ``1[Z u > 0]``, shape ``(q, n)``
+    (``q = 2 x`` the number of distinct lines; rows ``z_i = 0`` are never active).  No lines: one arc.
+    """
+    Z = np.asarray(Z, float)
     n = Z.shape[0]
     nz = np.linalg.norm(Z, axis=1) > 0
     if not nz.any():
-        return np.zeros((1, n), bool)
+        return np.array([-np.pi, np.pi]), np.zeros((1, n), bool)
     gamma = np.mod(np.arctan2(Z[nz, 1], Z[nz, 0]), np.pi)
     gamma = np.where(gamma >= np.pi - 1e-12, gamma - np.pi, gamma)
     gs = np.sort(gamma)
     lines = gs[np.concatenate([[True], np.diff(gs) > 1e-12])]
     bound = np.sort(np.mod(np.concatenate([lines + 0.5 * np.pi, lines + 1.5 * np.pi]), 2 * np.pi))
-    nxt = np.append(bound[1:], bound[0] + 2 * np.pi)
-    mids = 0.5 * (bound + nxt)
+    closed = np.append(bound, bound[0] + 2 * np.pi)
+    mids = 0.5 * (closed[:-1] + closed[1:])
     W = np.stack([np.cos(mids), np.sin(mids)], axis=1)
-    return (Z @ W.T > 0.0).T
+    return closed, (Z @ W.T > 0.0).T
 
 
-def zonotope(X, bias: bool = True) -> Zonotope:
+def _central_cell_patterns(Z: np.ndarray) -> np.ndarray:
+    """Open-cell patterns ``1[Z u > 0]`` of the central line arrangement in R^2, one per cell (2 per line)."""
+    return circle_arcs(Z)[1]
+
+
+def lifted_zonotope(X, bias: bool = True) -> Zonotope:
     """The zonotope ``sum_i [0, z_i]`` with ``z_i = [x_i, 1]`` (or ``x_i`` without bias): vertices ``Z^T D 1``.
 
     With bias (2-D data) the patterns are those of :func:`geometry.activation_patterns` (every closed
@@ -68,30 +79,13 @@ def zonotope(X, bias: bool = True) -> Zonotope:
 
 def zonotope_vertices(X, bias: bool = True) -> np.ndarray:
     """Vertices ``Z^T D 1`` of ``sum_i [0, z_i]``, one row per activation pattern ``D``."""
-    return zonotope(X, bias).vertices
+    return lifted_zonotope(X, bias).vertices
 
 
 def zonotope_facet_normals(X) -> np.ndarray:
     """Unit outer facet normals ``+-(z_i x z_j)/||z_i x z_j||`` of the 3-D zonotope: one pair per line through
-    two (or more) distinct data points.  Shape ``(2 L, 3)`` for ``L`` distinct lines."""
-    X = check_points(X)
-    if X.shape[1] != 2:
-        raise ValueError(f"facet normals need 2-D data; got {X.shape[1]} columns")
-    U, _ = distinct_points(X)
-    m = U.shape[0]
-    if m < 2:
-        return np.zeros((0, 3))
-    Zu = lift(U)
-    i, j = np.triu_indices(m, 1)
-    N = np.cross(Zu[i], Zu[j])
-    N /= np.linalg.norm(N, axis=1, keepdims=True)
-    # orient each normal (first nonzero coordinate positive) and merge lines through 3+ points
-    sgn = np.sign(np.where(np.abs(N[:, 0]) > 1e-12, N[:, 0], np.where(np.abs(N[:, 1]) > 1e-12, N[:, 1], N[:, 2])))
-    N = N * sgn[:, None]
-    key = np.round(N, 9)
-    _, first = np.unique(key, axis=0, return_index=True)
-    N = N[np.sort(first)]
-    return np.vstack([N, -N])
+    two (or more) distinct data points, the wedge-product neurons of :func:`geometry.wedge.wedge_dictionary`."""
+    return wedge_dictionary(X)
 
 
 @dataclass(frozen=True)
@@ -124,33 +118,76 @@ def zonotope_mesh(Zt: Zonotope) -> ZonotopeMesh:
     flip = np.einsum("ij,ij->i", np.cross(b - a, c - a), Nrm) < 0
     T = T.copy()
     T[flip] = T[flip][:, [0, 2, 1]]
-    edges = []
-    for s in range(T.shape[0]):
-        for j in range(3):
-            nb = hull.neighbors[s, j]
-            if nb > s and Nrm[s] @ Nrm[nb] < 1 - 1e-9:
-                e = np.delete(hull.simplices[s], j)
-                edges.append(e)
-    E = np.array(edges, dtype=int).reshape(-1, 2)
+    # an edge of the polytope: two hull triangles meeting there with different normals (not a face diagonal)
+    S, NB = hull.simplices, hull.neighbors
+    E = []
+    for j in range(3):
+        nb = NB[:, j]
+        ok = (nb > np.arange(S.shape[0])) & (np.einsum("ij,ij->i", Nrm, Nrm[nb]) < 1 - 1e-9)
+        E.append(S[ok][:, [(j + 1) % 3, (j + 2) % 3]])
+    E = np.vstack(E).astype(int).reshape(-1, 2)
     return ZonotopeMesh(V, T, Nrm, E)
 
 
 def cell_interior_neurons(Zt: Zonotope, mesh: ZonotopeMesh | None = None) -> np.ndarray:
-    """A unit neuron strictly inside the cell of each pattern: the normalized sum of the outer normals of
-    the hull triangles at the vertex ``Z^T D 1`` (the normal cone at a vertex is the cell of ``D``, and a
-    positive combination of all its generating normals lies in its interior).  Shape ``(P, 3)``."""
-    mesh = zonotope_mesh(Zt) if mesh is None else mesh
-    P = mesh.vertices.shape[0]
-    S = np.zeros((P, 3))
-    for j in range(3):
-        np.add.at(S, mesh.triangles[:, j], mesh.triangle_normals)
-    return S / np.linalg.norm(S, axis=1, keepdims=True)
+    """A unit neuron strictly inside the cell of each pattern (row ``p`` for ``Zt.patterns[p]``), shape ``(P, 3)``.
+
+    3-D zonotope: the normalized sum of the outer normals of the hull triangles at the vertex ``Z^T D 1`` (the
+    normal cone at a vertex is the cell of ``D``, and a positive combination of all its generating normals lies
+    in its interior).  Flat data (rank of ``Z`` below 3, all points on one line): the cells are wedges around
+    the line ``Z^perp``; the neuron is the middle of the wedge in the plane spanned by the ``z_i``.
+    """
+    Z = Zt.generators
+    Q = np.linalg.svd(Z, full_matrices=False)[2]
+    rank = int(np.linalg.matrix_rank(Z, tol=1e-9))
+    if rank == 3:
+        mesh = zonotope_mesh(Zt) if mesh is None else mesh
+        P = mesh.vertices.shape[0]
+        S = np.zeros((P, 3))
+        for j in range(3):
+            np.add.at(S, mesh.triangles[:, j], mesh.triangle_normals)
+        # the mesh keeps the order of Zt.vertices
+        return S / np.linalg.norm(S, axis=1, keepdims=True)
+    Q = Q[:rank]
+    if rank == 1:
+        W = np.array([[1.0], [-1.0]])
+    else:
+        Z2 = Z @ Q.T
+        gamma = np.mod(np.arctan2(Z2[:, 1], Z2[:, 0]), np.pi)
+        gamma = np.where(gamma >= np.pi - 1e-12, gamma - np.pi, gamma)
+        gs = np.sort(gamma)
+        lines = gs[np.concatenate([[True], np.diff(gs) > 1e-12])]
+        bound = np.sort(np.mod(np.concatenate([lines + 0.5 * np.pi, lines + 1.5 * np.pi]), 2 * np.pi))
+        mids = 0.5 * (bound + np.append(bound[1:], bound[0] + 2 * np.pi))
+        W = np.stack([np.cos(mids), np.sin(mids)], axis=1)
+    U = W @ Q
+    found = {pattern_key: u for pattern_key, u in zip(map(bytes, np.packbits(Z @ U.T > 0, axis=0).T), U)}
+    keys = map(bytes, np.packbits(Zt.patterns, axis=1))
+    return np.array([found[k] for k in keys])
 
 
 def zonogon_polygon(X) -> np.ndarray:
     """Vertices of the no-bias zonogon ``sum_i [0, x_i]`` in counter-clockwise order, shape ``(P, 2)``."""
-    Zt = zonotope(X, bias=False)
+    Zt = lifted_zonotope(X, bias=False)
     V = Zt.vertices
     c = Zt.center
     order = np.argsort(np.arctan2(V[:, 1] - c[1], V[:, 0] - c[0]))
     return V[order]
+
+
+def zonotope_face(Zt: Zonotope, normal, rtol: float = 1e-9) -> np.ndarray:
+    """Indices of the vertices of the face of ``sum_i [0, z_i]`` maximizing ``normal . x``, in counter-clockwise
+    order seen from outside.  For a facet normal ``z_i x z_j`` it is the zonogon of the points on the line
+    through ``x_i`` and ``x_j``: ``2 t`` vertices for ``t`` distinct points on that line."""
+    nrm = np.asarray(normal, float)
+    nrm = nrm / np.linalg.norm(nrm)
+    h = Zt.vertices @ nrm
+    scale = max(1.0, float(np.abs(Zt.vertices).max()))
+    idx = np.flatnonzero(h >= h.max() - rtol * scale)
+    P = Zt.vertices[idx]
+    c = P.mean(axis=0)
+    a = np.cross(nrm, [1.0, 0, 0] if abs(nrm[0]) < 0.9 else [0, 1.0, 0])
+    a /= np.linalg.norm(a)
+    b = np.cross(nrm, a)
+    ang = np.arctan2((P - c) @ b, (P - c) @ a)
+    return idx[np.argsort(ang)]
