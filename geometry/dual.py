@@ -21,7 +21,8 @@ import numpy as np
 
 from .lift import check_points, check_vector, lift
 from .patterns import distinct_points
-from .sweep import ANGLE_TOL, TWO_PI, neuron_on_circle, sweep_chunks
+from .circle import circle_cells, unit
+from .sweep import TWO_PI, neuron_on_circle, sweep_chunks
 
 
 @dataclass(frozen=True)
@@ -277,19 +278,12 @@ class PlanarOracle:
 
 def _circle_peaks(Z: np.ndarray, v: np.ndarray, best: _Best) -> None:
     """Candidates of ``phi`` when ``Z`` has two columns (1-D data with bias, 2-D data without bias)."""
-    nz = np.linalg.norm(Z, axis=1) > 0
-    if not nz.any():
+    if not np.any(np.linalg.norm(Z, axis=1) > 0):
         return
-    gamma = np.mod(np.arctan2(Z[nz, 1], Z[nz, 0]), np.pi)
-    gamma = np.where(gamma >= np.pi - ANGLE_TOL, gamma - np.pi, gamma)
-    gs = np.sort(gamma)
-    lines = gs[np.concatenate([[True], np.diff(gs) > ANGLE_TOL])]
-    bound = np.concatenate([lines + 0.5 * np.pi, lines + 1.5 * np.pi])
-    nxt = np.append(bound[1:], bound[0] + TWO_PI)
-    mids = 0.5 * (bound + nxt)
-    D = (Z @ np.stack([np.cos(mids), np.sin(mids)]) >= 0.0).T  # (cells, n)
+    bound, nxt, mids = circle_cells(Z)
+    D = (Z @ unit(mids).T >= 0.0).T  # (cells, n)
     C = D @ (v[:, None] * Z)  # (cells, 2)
-    ends = np.stack([np.cos(bound), np.sin(bound)], axis=1)
+    ends = unit(bound)
     ends_next = np.roll(ends, -1, axis=0)
     R = np.linalg.norm(C, axis=1)
     th = np.arctan2(C[:, 1], C[:, 0])

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lift import check_points, lift
-from .sweep import ANGLE_TOL, TWO_PI, sweep_chunks
+from .circle import circle_cells, unit
+from .sweep import sweep_chunks
 
 
 def distinct_points(X: np.ndarray):
@@ -92,15 +93,7 @@ def _central_plane_patterns(Z: np.ndarray) -> np.ndarray:
     nz = np.linalg.norm(Z, axis=1) > 0
     if not nz.any():
         return np.ones((1, n), bool)
-    gamma = np.mod(np.arctan2(Z[nz, 1], Z[nz, 0]), np.pi)
-    gamma = np.where(gamma >= np.pi - ANGLE_TOL, gamma - np.pi, gamma)
-    gs = np.sort(gamma)
-    heads = np.concatenate([[True], np.diff(gs) > ANGLE_TOL])
-    lines = gs[heads]
-    bound = np.concatenate([lines + 0.5 * np.pi, lines + 1.5 * np.pi])  # rays orthogonal to some z_i
-    nxt = np.append(bound[1:], bound[0] + TWO_PI)
-    mids = 0.5 * (bound + nxt)
-    W = np.stack([np.cos(mids), np.sin(mids)], axis=1)
+    W = unit(circle_cells(Z)[2])
     cells = Z @ W.T >= 0.0  # (n, 2L); rows with z_i = 0 are active everywhere
     cells[~nz] = True
     cells = cells.T

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import ConvexHull
 
+from .circle import circle_cells, unit
 from .lift import check_points, lift
 from .patterns import activation_patterns
 from .wedge import wedge_dictionary
@@ -43,18 +44,12 @@ def circle_arcs(Z: np.ndarray):
     """
     Z = np.asarray(Z, float)
     n = Z.shape[0]
-    nz = np.linalg.norm(Z, axis=1) > 0
-    if not nz.any():
+    if not np.any(np.linalg.norm(Z, axis=1) > 0):
         return np.array([-np.pi, np.pi]), np.zeros((1, n), bool)
-    gamma = np.mod(np.arctan2(Z[nz, 1], Z[nz, 0]), np.pi)
-    gamma = np.where(gamma >= np.pi - 1e-12, gamma - np.pi, gamma)
-    gs = np.sort(gamma)
-    lines = gs[np.concatenate([[True], np.diff(gs) > 1e-12])]
-    bound = np.sort(np.mod(np.concatenate([lines + 0.5 * np.pi, lines + 1.5 * np.pi]), 2 * np.pi))
+    bound = np.sort(np.mod(circle_cells(Z)[0], 2 * np.pi))
     closed = np.append(bound, bound[0] + 2 * np.pi)
     mids = 0.5 * (closed[:-1] + closed[1:])
-    W = np.stack([np.cos(mids), np.sin(mids)], axis=1)
-    return closed, (Z @ W.T > 0.0).T
+    return closed, (Z @ unit(mids).T > 0.0).T
 
 
 def _central_cell_patterns(Z: np.ndarray) -> np.ndarray:
