@@ -133,12 +133,12 @@ class _Master:
         r = self.A @ x - self.y
         return 0.5 * float(r @ r) + self.beta * float(self.norms(x).sum())
 
-    def solve(self, x: np.ndarray) -> np.ndarray:
+    def solve(self, x: np.ndarray, warm: bool = True) -> np.ndarray:
         """Newton from a warm start when that reaches the optimum; otherwise an interior point method
         (Clarabel) finds the support and Newton polishes it.  KKT residual ~1e-13."""
         if self.J == 0:
             return x
-        if np.any(x):
+        if warm and np.any(x):
             xn = self._newton(x, 8)
             if self.kkt(xn) <= 1e-10:
                 return xn
@@ -344,9 +344,9 @@ def solve_exact(
     peak_value = np.inf
     for n_iter in range(1, max_iter + 1):
         # master: exact group lasso on the working set, cone constraints by the active-set rule
-        for _ in range(10 * n + 10):
+        for inner in range(10 * n + 10):
             master = _Master(faces, y, beta)
-            x1 = master.solve(x)
+            x1 = master.solve(x, warm=inner > 0)
             b0, b1 = master.blocks(x), master.blocks(x1)
             # a block that starts at zero and wants a direction outside its cone leaves the working set
             # (the oracle brings its face back, started inside the cone, if it is still needed)
