@@ -1,0 +1,148 @@
+"""The share link: ``AppState`` <-> URL query parameters, driven by the field table.
+
+Each field is one parameter named after it, plus ``v`` (the state version). The points travel
+as URL-safe base64 of little-endian int16 triples ``(x1, x2, y)`` in units of ``COORD_STEP``
+(6 bytes a point). Decoding only parses numbers and base64: nothing is evaluated or
+unpickled, and the payload size is bounded before any work is done. A link that is
+malformed, truncated, oversized or from another version gives ``(initial_state(), warning)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import struct
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from .presets import make_preset, preset_task
+from .state import COORD_STEP, FIELDS, MAX_APP_POINTS, VERSION, AppState, validated
+
+VERSION_KEY = "v"
+MAX_POINT_CHARS = -(-MAX_APP_POINTS * 6 // 3) * 4
+MAX_PARAM_CHARS = 256
+MAX_PARAMS = 40
+MAX_LINK_CHARS = MAX_POINT_CHARS + 2048
+"""Longest query string (all keys and values) the decoder looks at."""
+
+_POINT = struct.Struct("<3h")
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def initial_state() -> AppState:
+    """The page a visitor sees first: the default data set with its points."""
+    s = AppState()
+    return replace(s, points=make_preset(s.preset, s.n, s.noise, s.seed))
+
+
+def encode_points(points) -> str:
+    data = b"".join(_POINT.pack(*(round(c / COORD_STEP) for c in p)) for p in points)
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def decode_points(text: str) -> list[tuple[float, float, float]]:
+    if len(text) > MAX_POINT_CHARS:
+        raise ValueError(f"too many points (at most {MAX_APP_POINTS})")
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("the points are not valid base64")
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("the points are not valid base64") from None
+    if len(data) % _POINT.size:
+        raise ValueError("the points are truncated")
+    return [tuple(v * COORD_STEP for v in _POINT.unpack_from(data, i)) for i in range(0, len(data), _POINT.size)]
+
+
+def _format(field, value) -> str:
+    if field.kind == "points":
+        return encode_points(value)
+    if field.kind == "names":
+        return ",".join(value)
+    if field.kind in ("float", "log"):
+        return format(value, ".6g")
+    return str(value)
+
+
+def encode(state: AppState) -> dict[str, str]:
+    """The query parameters of the share link: every field, the points included."""
+    params = {VERSION_KEY: str(VERSION)}
+    for f in FIELDS:
+        value = getattr(state, f.name)
+        if f.kind == "names" and not value:
+            continue
+        params[f.name] = _format(f, value)
+    return params
+
+
+def _parse(field, text: str) -> Any:
+    if field.kind == "points":
+        return decode_points(text)
+    if len(text) > MAX_PARAM_CHARS:
+        raise ValueError(f"{field.name} is too long")
+    if field.kind == "names":
+        return tuple(t.strip() for t in text.split(",") if t.strip())
+    if field.kind == "choice":
+        for choice in field.choices:  # "regression-surface" and "regression_surface" name "regression surface"
+            if text == str(choice) or text.replace("-", " ").replace("_", " ") == str(choice):
+                return choice
+        raise ValueError(f"{field.name} must be one of {', '.join(map(str, field.choices))}")
+    if field.kind == "text":
+        return text
+    try:
+        return float(text) if field.kind != "int" else int(text, 10)
+    except ValueError:
+        raise ValueError(f"{field.name} must be a number") from None
+
+
+def _single(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else ""
+    if not isinstance(value, str):
+        raise ValueError("a link parameter is not text")
+    return value
+
+
+def decode_strict(params: Mapping[str, Any]) -> AppState:
+    """The state a link describes; ``ValueError`` with a short reason if it is not a valid link.
+
+    Missing fields take their defaults. Without ``points`` the points come from the preset
+    (so ``?preset=empty`` is an empty canvas). Unknown parameters are ignored.
+    """
+    if len(params) > MAX_PARAMS:
+        raise ValueError("the link has too many parameters")
+    texts = {}
+    total = 0
+    for key, value in params.items():
+        if not isinstance(key, str):
+            raise ValueError("a link parameter name is not text")
+        text = _single(value)
+        total += len(key) + len(text)
+        if total > MAX_LINK_CHARS:
+            raise ValueError("the link is too long")
+        texts[key] = text
+    version = texts.pop(VERSION_KEY, str(VERSION))
+    if version != str(VERSION):
+        raise ValueError(f"the link is from another version ({version[:8]!r}); this page reads version {VERSION}")
+    values = {f.name: _parse(f, texts[f.name]) for f in FIELDS if f.name in texts}
+    if "task" not in values and "preset" in values:
+        values["task"] = preset_task(values["preset"])
+    state = validated(**values)
+    if "points" not in values:
+        state = replace(state, points=make_preset(state.preset, state.n, state.noise, state.seed))
+    return state
+
+
+def decode(params: Mapping[str, Any]) -> tuple[AppState, str | None]:
+    """``(state, None)`` for a valid link, ``(initial_state(), warning)`` for any other; never raises."""
+    try:
+        if not params:
+            return initial_state(), None
+        return decode_strict(params), None
+    except (ValueError, TypeError, OverflowError, struct.error, UnicodeError) as exc:
+        return initial_state(), f"This link could not be read ({str(exc)[:160]}); showing the default example."
+    except Exception:  # noqa: BLE001 - a hostile link must never reach the user as a traceback
+        return initial_state(), "This link could not be read; showing the default example."
+

@@ -1,0 +1,99 @@
+"""Plotly figures of the playground; each is a pure function ``inputs -> go.Figure``."""
+
+from __future__ import annotations
+
+import html as html_lib
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from .fitting import as_arrays, grid_centres
+from .state import DOMAIN
+
+RED, BLUE = "#d62728", "#1f77b4"
+SURFACE_SCALE = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]
+
+
+def neuron_segment(w1: float, w2: float, b: float, domain: float = DOMAIN):
+    """End points of the line ``w1 x1 + w2 x2 + b = 0`` inside the square, or ``None`` if it misses it."""
+    nw = float(np.hypot(w1, w2))
+    if nw < 1e-12:
+        return None
+    p0 = np.array([-b * w1, -b * w2]) / nw**2
+    d = np.array([-w2, w1]) / nw
+    t0, t1 = -np.inf, np.inf
+    for k in range(2):
+        if abs(d[k]) < 1e-12:
+            if abs(p0[k]) > domain:
+                return None
+            continue
+        ta, tb = sorted(((-domain - p0[k]) / d[k], (domain - p0[k]) / d[k]))
+        t0, t1 = max(t0, ta), min(t1, tb)
+    if t0 >= t1:
+        return None
+    return p0 + t0 * d, p0 + t1 * d
+
+
+def fit_figure(points, task: str, surface: np.ndarray | None, neurons: np.ndarray, title: str = "") -> go.Figure:
+    """The fitted network's output over the square, its active neurons and the data."""
+    fig = go.Figure()
+    if surface is not None:
+        x1, x2 = grid_centres(surface.shape[0])
+        vmax = float(np.max(np.abs(surface))) or 1.0
+        if task == "classification":
+            vmax = max(vmax, 1.0)
+        fig.add_trace(
+            go.Heatmap(x=x1, y=x2, z=surface, zmin=-vmax, zmax=vmax, colorscale=SURFACE_SCALE, opacity=0.75,
+                       colorbar=dict(title="output"), name="network output", zsmooth="best")
+        )
+        if task == "classification":
+            fig.add_trace(go.Contour(x=x1, y=x2, z=surface, showscale=False, contours=dict(start=0, end=0, size=1,
+                          coloring="none"), line=dict(color="black", width=2), name="decision boundary"))
+    amax = float(np.max(np.abs(neurons[:, 3]))) if len(neurons) else 1.0
+    for j, (w1, w2, b, a) in enumerate(neurons):
+        seg = neuron_segment(w1, w2, b)
+        if seg is None:
+            continue
+        (xa, ya), (xb, yb) = seg
+        fig.add_trace(go.Scatter(x=[xa, xb], y=[ya, yb], mode="lines", showlegend=False,
+                                 line=dict(color="#8b0000" if a > 0 else "#08306b", width=1 + 4 * abs(a) / amax),
+                                 name=f"neuron {j + 1}", hovertext=f"neuron {j + 1}: a||u|| = {a:.3g}"))
+    X, y = as_arrays(points)
+    if task == "classification":
+        for cls, colour in ((1.0, RED), (-1.0, BLUE)):
+            m = y == cls
+            fig.add_trace(go.Scatter(x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls:+.0f}",
+                                     marker=dict(color=colour, size=9, line=dict(color="white", width=1))))
+    else:
+        fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", name="targets",
+                                 marker=dict(color=y, colorscale=SURFACE_SCALE, cmid=0, size=9,
+                                             line=dict(color="black", width=1))))
+    fig.update_layout(title=title, width=560, height=520, margin=dict(l=40, r=20, t=40, b=40),
+                      legend=dict(orientation="h", y=-0.12))
+    fig.update_xaxes(range=[-DOMAIN, DOMAIN], title="x1", constrain="domain")
+    fig.update_yaxes(range=[-DOMAIN, DOMAIN], title="x2", scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def bounds_figure(rows: list[tuple[str, float, float]]) -> go.Figure:
+    """Primal and dual objective of each model: ``rows`` of ``(model, objective, dual objective)``."""
+    names = [r[0] for r in rows]
+    fig = go.Figure([
+        go.Bar(name="primal objective", x=names, y=[r[1] for r in rows], marker_color="#444"),
+        go.Bar(name="dual objective (lower bound)", x=names, y=[r[2] for r in rows], marker_color="#999"),
+    ])
+    fig.update_layout(barmode="group", height=360, margin=dict(l=40, r=20, t=30, b=40), yaxis_title="objective")
+    return fig
+
+
+def snapshot_html(figures: list[go.Figure], title: str, lines: list[str]) -> str:
+    """One standalone HTML page: the figures (interactive, plotly.js inlined once) and a text summary."""
+    parts = [pio.to_html(f, full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figures)]
+    items = "".join(f"<li>{html_lib.escape(t)}</li>" for t in lines)
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html_lib.escape(title)}</title></head>"
+        f"<body style='font-family:sans-serif'><h1>{html_lib.escape(title)}</h1><ul>{items}</ul>"
+        + "".join(parts)
+        + "</body></html>"
+    )

@@ -1,0 +1,148 @@
+"""The share link codec: exact round trips, and no input ever escapes the decoder as an exception."""
+
+import base64
+import struct
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.codec import MAX_LINK_CHARS, decode, decode_points, decode_strict, encode, encode_points, initial_state
+from app.presets import make_preset
+from app.state import BETA_GRID, MAX_APP_POINTS, MODELS, PRESETS, TASKS, AppState, validated
+
+coords = st.integers(-1000, 1000).map(lambda i: i / 1000)
+classes = st.sampled_from([1.0, -1.0])
+targets = st.integers(-10000, 10000).map(lambda i: i / 1000)
+
+
+@st.composite
+def states(draw):
+    task = draw(st.sampled_from(TASKS))
+    ys = classes if task == "classification" else targets
+    pts = draw(st.lists(st.tuples(coords, coords, ys), max_size=MAX_APP_POINTS))
+    return validated(
+        preset=draw(st.sampled_from(PRESETS)),
+        n=draw(st.integers(1, MAX_APP_POINTS)),
+        noise=draw(st.integers(0, 1000)) / 1000,
+        seed=draw(st.integers(0, 2**31 - 1)),
+        task=task,
+        beta=draw(st.sampled_from(BETA_GRID)),
+        model=draw(st.sampled_from(MODELS)),
+        k=draw(st.integers(1, 2000)),
+        label=draw(st.sampled_from([1, -1])),
+        target=draw(targets),
+        tab=draw(st.sampled_from(["fit", "compare", "zonotope", "dual-certificate"])),
+        view=draw(st.text(alphabet="abcXYZ019_-.:,", max_size=64)),
+        hide=draw(st.lists(st.sampled_from(["beta", "model", "csv", "preset"]), max_size=3)),
+        points=pts,
+    )
+
+
+@given(states())
+def test_round_trip_is_exact(state):
+    params = encode(state)
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in params.items())
+    assert decode(params) == (state, None)
+    assert sum(len(k) + len(v) for k, v in params.items()) <= MAX_LINK_CHARS
+
+
+def test_default_link_restores_the_default_example():
+    state, warning = decode({})
+    assert warning is None
+    assert state == initial_state()
+    assert len(state.points) == AppState().n > 0
+
+
+def test_preset_link_loads_the_preset():
+    state, warning = decode({"preset": "moons", "n": "12", "seed": "3"})
+    assert warning is None
+    assert state.points == make_preset("moons", 12, state.noise, 3)
+    empty, warning = decode({"preset": "empty"})
+    assert warning is None and empty.points == () and empty.preset == "empty"
+    reg, _ = decode({"preset": "regression surface"})
+    assert reg.task == "regression"
+    assert decode({"preset": "regression-surface"}) == decode({"preset": "regression_surface"}) == (reg, None)
+
+
+def test_teacher_mode_link():
+    state, warning = decode({"preset": "xor", "hide": "beta,model"})
+    assert warning is None and state.hidden("beta") and state.hidden("model") and not state.hidden("task")
+
+
+def test_points_encoding_is_six_bytes_a_point():
+    pts = ((0.5, -0.25, 1.0), (-1.0, 1.0, -1.0))
+    text = encode_points(pts)
+    assert len(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))) == 12
+    assert decode_points(text) == [(0.5, -0.25, 1.0), (-1.0, 1.0, -1.0)]
+
+
+def _bad(params):
+    state, warning = decode(params)
+    assert state == initial_state()
+    assert warning and "default example" in warning and len(warning) < 300
+    return warning
+
+
+def test_malformed_links_warn_and_show_the_default():
+    good = encode(initial_state())
+    _bad({**good, "points": good["points"][:-3]})  # truncated
+    _bad({**good, "points": "!!!not base64!!!"})
+    _bad({**good, "beta": "1e309"})
+    _bad({**good, "beta": "__import__('os').system('true')"})
+    _bad({**good, "task": "clustering"})
+    _bad({**good, "v": "999"})
+    _bad({**good, "n": "3.5"})
+    assert "version" in _bad({"v": "2"})
+    point_outside = base64.urlsafe_b64encode(struct.pack("<3h", 5000, 0, 1000)).decode()
+    _bad({"points": point_outside})
+
+
+def test_oversized_links_are_refused_before_decoding():
+    assert "too" in _bad({"points": "A" * (10 * MAX_LINK_CHARS)})
+    assert "too" in _bad({f"x{i}": "1" for i in range(1000)})
+    assert "too" in _bad({"view": "a" * 100000})
+    too_many = encode_points([(0.0, 0.0, 1.0)] * (MAX_APP_POINTS + 1))
+    _bad({"points": too_many})
+
+
+def test_pickle_payload_is_just_bad_base64_data():
+    import pickle
+
+    payload = base64.urlsafe_b64encode(pickle.dumps(AppState())).decode()
+    _bad({"points": payload})
+
+
+@given(st.dictionaries(st.text(max_size=20), st.text(max_size=200), max_size=20))
+def test_random_strings_never_raise(params):
+    state, warning = decode(params)
+    assert isinstance(state, AppState)
+    assert warning is None or isinstance(warning, str)
+
+
+@given(st.binary(max_size=3000))
+def test_random_bytes_as_points_never_raise(blob):
+    text = base64.urlsafe_b64encode(blob).decode().rstrip("=")
+    state, warning = decode({"points": text})
+    assert isinstance(state, AppState)
+    if warning is None:
+        assert len(state.points) == len(blob) // 6 and len(blob) % 6 == 0
+
+
+@given(st.dictionaries(st.sampled_from(["v", "beta", "points", "n", "hide", "task", "label"]),
+                       st.one_of(st.text(max_size=50), st.lists(st.text(max_size=10), max_size=3),
+                                 st.integers(), st.none(), st.binary(max_size=20))))
+def test_odd_value_types_never_raise(params):
+    state, _ = decode(params)
+    assert isinstance(state, AppState)
+
+
+def test_strict_decoder_names_the_problem():
+    import pytest
+
+    with pytest.raises(ValueError, match="beta"):
+        decode_strict({"beta": "abc"})
+
+
+def test_points_outside_the_base64_alphabet_are_refused():
+    for text in ("@@@", "AAAA AAAA", "AAAA+/AA", "AAAAA"):
+        _bad({"points": text})

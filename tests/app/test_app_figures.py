@@ -1,0 +1,146 @@
+"""Figures, presets, the fit wrapper and the certificate download, checked without a browser."""
+
+import json
+
+import numpy as np
+import pytest
+
+from app.certificate_view import certificate_json, summarize
+from app.figures import bounds_figure, fit_figure, neuron_segment, snapshot_html
+from app.fitting import GRID, active_neurons, fit_points, grid_centres
+from app.presets import make_preset
+from app.state import DOMAIN, PRESETS, validated
+
+PTS = ((-0.6, -0.5, 1.0), (0.5, 0.6, 1.0), (-0.5, 0.6, -1.0), (0.6, -0.4, -1.0), (0.1, 0.2, 1.0), (-0.2, -0.1, -1.0))
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return fit_points(PTS, "classification", 0.05, "exact", 100, 0)
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_presets_are_deterministic_and_inside_the_square(name):
+    a = make_preset(name, 25, 0.3, 7)
+    assert a == make_preset(name, 25, 0.3, 7)
+    if name == "empty":
+        assert a == ()
+        return
+    assert len(a) == 25
+    X = np.array(a)
+    assert np.all(np.abs(X[:, :2]) < DOMAIN)
+    if name != "regression surface":
+        assert set(X[:, 2]) == {1.0, -1.0}
+    validated(task="regression" if name == "regression surface" else "classification", points=a)
+
+
+def test_grid_centres_are_cell_centres():
+    x1, x2 = grid_centres(4)
+    assert np.allclose(x1, [-0.75, -0.25, 0.25, 0.75]) and np.allclose(x2, x1[::-1])
+
+
+def test_surface_is_the_models_own_output(fit):
+    assert fit.surface.shape == (GRID, GRID)
+    x1, x2 = grid_centres()
+    i, j = 5, 40  # row i is x2 = x2[i], column j is x1 = x1[j]
+    expected = fit.model.decision_function(np.array([[x1[j], x2[i]]]))[0]
+    assert fit.surface[i, j] == pytest.approx(expected)
+
+
+def test_empty_and_degenerate_data_give_a_message_not_an_exception():
+    assert "empty" in fit_points((), "classification", 0.05, "exact", 100, 0).error
+    one = fit_points(((0.1, 0.1, 1.0),), "classification", 0.05, "exact", 100, 0)
+    assert one.model is not None or one.error
+
+
+def test_active_neurons_reproduce_the_network(fit):
+    N = active_neurons(fit.model)
+    X = np.random.default_rng(0).uniform(-1, 1, (20, 2))
+    # a * relu(w.x + b) with (w, b) scaled to unit norm and a to a * ||u||: same output
+    U = N[:, :3] / np.linalg.norm(N[:, :3], axis=1, keepdims=True)
+    out = np.maximum(np.column_stack([X, np.ones(len(X))]) @ U.T, 0) @ N[:, 3]
+    assert np.allclose(out, fit.model.decision_function(X), atol=1e-9)
+
+
+def test_neuron_segment_lies_on_the_line_and_on_the_border():
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        w1, w2, b = rng.normal(size=3)
+        seg = neuron_segment(w1, w2, b)
+        if seg is None:
+            # the line misses the square: all four corners on one side
+            corners = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1]]) @ [w1, w2] + b
+            assert np.all(corners > 0) or np.all(corners < 0)
+            continue
+        for p in seg:
+            assert abs(w1 * p[0] + w2 * p[1] + b) < 1e-9
+            assert np.max(np.abs(p)) == pytest.approx(1.0)
+    assert neuron_segment(0.0, 0.0, 1.0) is None
+
+
+def test_fit_figure_shows_data_neurons_and_surface(fit):
+    N = active_neurons(fit.model)
+    fig = fit_figure(PTS, "classification", fit.surface, N)
+    kinds = [t.type for t in fig.data]
+    assert kinds.count("heatmap") == 1 and "contour" in kinds
+    markers = [t for t in fig.data if t.type == "scatter" and t.mode == "markers"]
+    assert sum(len(t.x) for t in markers) == len(PTS)
+    lines = [t for t in fig.data if t.type == "scatter" and t.mode == "lines"]
+    assert 0 < len(lines) <= len(N)
+    reg = fit_figure(((0.1, 0.2, 0.5),), "regression", None, np.zeros((0, 4)))
+    assert [t.type for t in reg.data] == ["scatter"]
+
+
+def test_snapshot_is_standalone_html(fit):
+    fig = fit_figure(PTS, "classification", fit.surface, active_neurons(fit.model))
+    page = snapshot_html([fig, bounds_figure([("exact", 1.0, 0.9)])], "T <b>", ["gap 0"])
+    assert page.startswith("<!DOCTYPE html>") and "T &lt;b&gt;" in page
+    assert page.count("plotly.js v") >= 1 and page.count("Plotly.newPlot") == 2
+
+
+def test_certificate_json_carries_the_models_numbers(fit):
+    state = validated(points=PTS)
+    doc = json.loads(certificate_json(fit.model, state))
+    m = fit.model
+    c = doc["certificate"]
+    assert c["objective"] == m.objective_ and c["dual_objective"] == m.dual_objective_
+    assert c["duality_gap"] == m.duality_gap_ and c["certified"] == bool(m.certified_)
+    assert np.allclose(c["dual_vector"], m.dual_)
+    assert c["tolerance"] == pytest.approx(m.tolerance_)
+    assert np.allclose(doc["network"]["hidden_weights"], m.hidden_weights_)
+    assert np.allclose(doc["network"]["output_weights"], m.output_weights_)
+    assert doc["problem"]["X"] == [list(p[:2]) for p in PTS]
+    s = summarize(m, state)
+    assert s.fit_metric == "training accuracy"
+    assert s.fit_value == np.mean(m.predict(np.array(PTS)[:, :2]) == np.array(PTS)[:, 2])
+
+
+def test_gated_relu_is_never_shown_as_certified():
+    g = fit_points(PTS, "classification", 0.05, "gated", 100, 0)
+    s = summarize(g.model, validated(points=PTS, model="gated"))
+    assert s.certified is False and s.reason
+
+
+def test_canvas_data_is_the_fit_in_canvas_order(fit):
+    from app.editor import canvas_data
+
+    state = validated(points=PTS)
+    data = canvas_data(state, fit, base=7)
+    assert data["base"] == 7 and data["points"] == [list(p) for p in PTS] and data["vmax"] == 1.0
+    s = data["surface"]
+    assert s["size"] == GRID and len(s["values"]) == GRID * GRID
+    # value k is row k // GRID (from the top), column k % GRID (from the left)
+    x1, x2 = grid_centres()
+    k = 3 * GRID + 50
+    expected = fit.model.decision_function(np.array([[x1[50], x2[3]]]))[0]
+    assert s["values"][k] == pytest.approx(expected, abs=1e-4)
+    assert np.allclose(data["neurons"], np.round(active_neurons(fit.model), 6))
+    empty = canvas_data(validated(task="regression"), fit_points((), "regression", 0.05, "exact", 100, 0), 0)
+    assert empty["surface"] is None and empty["neurons"] == [] and empty["points"] == []
+
+
+def test_only_a_boolean_true_certifies():
+    from app.certificate_view import _flag
+
+    assert _flag(True) and _flag(np.bool_(True))
+    assert not any(_flag(v) for v in (False, np.bool_(False), 1, "yes", None, np.array([True])))
