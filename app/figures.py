@@ -87,6 +87,18 @@ def bounds_figure(rows: list[tuple[str, float, float]]) -> go.Figure:
     return fig
 
 
+def training_figure(history: np.ndarray, optimum: float | None) -> go.Figure:
+    """Objective of the nonconvex training after each step, and the certified optimum ``p*`` as a line."""
+    steps = np.arange(len(history))
+    fig = go.Figure(go.Scatter(x=steps, y=history, mode="lines", name="Adam (nonconvex)", line_color="#444"))
+    if optimum is not None:
+        fig.add_hline(y=optimum, line_dash="dash", line_color="#2a7", annotation_text="certified optimum p*")
+    fig.update_layout(
+        height=320, margin=dict(l=40, r=20, t=30, b=40), xaxis_title="step", yaxis_title="objective", yaxis_type="log"
+    )
+    return fig
+
+
 def snapshot_html(figures: list[go.Figure], title: str, lines: list[str]) -> str:
     """One standalone HTML page: the figures (interactive, plotly.js inlined once) and a text summary."""
     parts = [pio.to_html(f, full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figures)]

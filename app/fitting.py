@@ -46,6 +46,7 @@ def grid_centres(size: int = GRID) -> tuple[np.ndarray, np.ndarray]:
 def make_estimator(task: str, beta: float, model: str, k: int, seed: int):
     """The library estimator the sidebar's model names."""
     from solvers import ConvexReLU, GatedReLU
+    from solvers.nonconvex import NonconvexReLU
 
     if model == "exact":
         return ConvexReLU(beta=beta, task=task, method="exact")
@@ -55,6 +56,8 @@ def make_estimator(task: str, beta: float, model: str, k: int, seed: int):
         return ConvexReLU(beta=beta, task=task, method="exact", patterns="sampled", n_patterns=k, seed=seed)
     if model == "reference":
         return ConvexReLU(beta=beta, task=task, method="reference")
+    if model == "adam":
+        return NonconvexReLU(beta=beta, task=task, width=20, optimizer="adam", lr=0.01, steps=2000, seed=seed)
     raise ValueError(f"unknown model {model!r}")
 
 

@@ -21,7 +21,7 @@ from app.context import ViewContext
 from app.csv_points import MAX_CSV_BYTES, points_from_csv, points_to_csv
 from app.editor import canvas_data, point_editor
 from app.edits import CanvasSync, apply_canvas_message
-from app.figures import bounds_figure, fit_figure, snapshot_html
+from app.figures import bounds_figure, fit_figure, snapshot_html, training_figure
 from app.fitting import Fit, active_neurons, as_arrays, fit_points
 from app.history import History, record, redo, undo
 from app.presets import make_preset, preset_task
@@ -290,20 +290,27 @@ def downloads(state: AppState, fit: Fit) -> None:
 
 def compare_tab(state: AppState) -> None:
     st.caption("Exact ReLU gives the global optimum; gated ReLU with all patterns is a relaxation (its optimum "
-               "is a lower bound), sampled patterns give an upper bound. Each is fitted to the same points and beta.")
+               "is a lower bound), sampled patterns give an upper bound, and Adam trains the same network by "
+               "gradient steps from a random start, as TensorFlow Playground does: it can stop above the optimum. "
+               "Each is fitted to the same points and beta.")
     if not st.toggle("Fit the other models too", key="compare_on"):
         return
     rows = []
-    for model in ("exact", "gated", "sampled"):
+    fits = {}
+    for model in ("exact", "gated", "sampled", "adam"):
         with st.spinner(f"Fitting {MODEL_LABELS[model]}…"):
             fit = fit_state(state, model)
         if fit.model is None:
             st.warning(f"{MODEL_LABELS[model]}: {fit.error}")
             continue
+        fits[model] = fit
         s = summarize(fit.model, replace(state, model=model))
         rows.append((s.model, s.objective, s.dual_objective, s.certified))
     if rows:
         st.plotly_chart(bounds_figure([r[:3] for r in rows]), key="compare_chart")
+    if "adam" in fits:
+        optimum = fits["exact"].model.objective_ if "exact" in fits else None
+        st.plotly_chart(training_figure(fits["adam"].model.history_, optimum), key="training_chart")
         st.table({"model": [r[0] for r in rows], "objective": [f"{r[1]:.6g}" for r in rows],
                   "certified": ["yes" if r[3] else "no" for r in rows]})
 

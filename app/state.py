@@ -35,6 +35,7 @@ MODEL_LABELS = {
     "gated": "Gated ReLU (convex relaxation)",
     "sampled": "Sampled patterns (k random gates)",
     "reference": "Exact ReLU, reference solver (CVXPY)",
+    "adam": "Adam on the nonconvex loss (20 neurons)",
 }
 
 

@@ -144,3 +144,12 @@ def test_only_a_boolean_true_certifies():
 
     assert _flag(True) and _flag(np.bool_(True))
     assert not any(_flag(v) for v in (False, np.bool_(False), 1, "yes", None, np.array([True])))
+
+
+def test_training_figure_draws_the_curve_and_the_optimum_line():
+    from app.figures import training_figure
+
+    history = np.array([5.0, 3.0, 2.5, 2.4])
+    fig = training_figure(history, 2.0)
+    assert list(fig.data[0].y) == list(history)
+    assert [shape.y0 for shape in fig.layout.shapes] == [2.0]

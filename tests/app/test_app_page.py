@@ -171,12 +171,15 @@ def test_compare_tab_fits_the_other_models():
     assert not at.get("plotly_chart")  # nothing is fitted until asked
     at.toggle(key="compare_on").set_value(True).run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # the objectives, and Adam's training curve
     table = at.table[0].value
     assert list(table["model"]) == [
-        "Exact ReLU (all patterns)", "Gated ReLU (convex relaxation)", "Sampled patterns (k random gates)"
+        "Exact ReLU (all patterns)", "Gated ReLU (convex relaxation)", "Sampled patterns (k random gates)",
+        "Adam on the nonconvex loss (20 neurons)",
     ]
     assert table["certified"].iloc[1] == "no"
+    objectives = [float(v) for v in table["objective"]]
+    assert objectives[3] >= objectives[0] * (1 - 1e-6)  # gradient training never beats the certified optimum
 
 
 def test_regression_sidebar_offers_a_target_not_a_class():

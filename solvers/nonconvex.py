@@ -1,0 +1,143 @@
+"""The nonconvex baseline: gradient training of the same network, as TensorFlow Playground does.
+
+Full-batch SGD (with momentum) or Adam on the canonical objective (MATH.md section 1)
+
+    L(W, b, a) = 1/2 || (X W^T + b)_+ a - y ||^2 + beta/2 (||W||^2 + ||b||^2 + ||a||^2)
+
+from a random start.  Its objective is computed from the weights it ends with, so it can be set
+next to the certified optimum ``p*``: ``L >= p*`` always, and the exact duality gap of the trained
+network says how far from optimal it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .certificate import DEFAULT_TOL, certify
+from .network import ReLUNetwork, canonical_objective
+from .validation import TASKS, check_choice, check_count, check_positive, check_seed, check_X, check_y
+
+OPTIMIZERS = ("adam", "sgd")
+
+
+def objective_and_gradient(X: np.ndarray, y: np.ndarray, net: ReLUNetwork, beta: float):
+    """``L`` and its gradient ``(dL/dW, dL/db, dL/da)`` (the ReLU's derivative at 0 taken as 0)."""
+    pre = X @ net.W.T + net.b
+    H = np.maximum(pre, 0.0)
+    r = H @ net.a - y
+    loss = 0.5 * float(r @ r) + beta * net.penalty()
+    dpre = np.outer(r, net.a) * (pre > 0)
+    return loss, (dpre.T @ X + beta * net.W, dpre.sum(axis=0) + beta * net.b, H.T @ r + beta * net.a)
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """The trained network and its objective after each step (``history[0]`` is the random start)."""
+
+    network: ReLUNetwork
+    history: np.ndarray
+
+
+def train(
+    X, y, beta: float, *, width: int = 20, optimizer: str = "adam", lr: float = 0.01, steps: int = 2000, seed: int = 0
+) -> TrainingRun:
+    """Train a width-``width`` network by full-batch ``optimizer`` steps from a seeded random start."""
+    X = np.asarray(X, float)
+    y = np.asarray(y, float)
+    rng = np.random.default_rng(seed)
+    d = X.shape[1]
+    params = [
+        rng.standard_normal((width, d)) / np.sqrt(d + 1),
+        rng.standard_normal(width) / np.sqrt(d + 1),
+        rng.standard_normal(width) / np.sqrt(width),
+    ]
+    m1 = [np.zeros_like(p) for p in params]
+    m2 = [np.zeros_like(p) for p in params]
+    history = np.empty(steps + 1)
+    for t in range(steps + 1):
+        loss, grads = objective_and_gradient(X, y, ReLUNetwork(*params), beta)
+        history[t] = loss
+        if t == steps:
+            break
+        for p, g, mom, sq in zip(params, grads, m1, m2):
+            if optimizer == "adam":
+                mom *= 0.9
+                mom += 0.1 * g
+                sq *= 0.999
+                sq += 0.001 * g * g
+                p -= lr * (mom / (1 - 0.9 ** (t + 1))) / (np.sqrt(sq / (1 - 0.999 ** (t + 1))) + 1e-8)
+            else:
+                mom *= 0.9
+                mom += g
+                p -= lr * mom
+    return TrainingRun(ReLUNetwork(*params), history)
+
+
+class NonconvexReLU:
+    """The same two-layer ReLU network trained by SGD or Adam (a local method: no optimality claim).
+
+    ``min 1/2 ||sum_j (X w_j + b_j)_+ a_j - y||^2 + beta/2 sum_j (||(w_j, b_j)||^2 + a_j^2)`` over a fixed
+    width, by ``steps`` full-batch steps.  The exact certificate of the trained network is computed
+    as for :class:`~solvers.ConvexReLU`, so ``certified_`` is True only if the training happened to
+    reach the global optimum to the tolerance.
+    """
+
+    def __init__(
+        self, beta=0.01, *, task="classification", width=20, optimizer="adam", lr=0.01, steps=2000, seed=0,
+        tol=DEFAULT_TOL,
+    ):
+        self.beta = beta
+        self.task = task
+        self.width = width
+        self.optimizer = optimizer
+        self.lr = lr
+        self.steps = steps
+        self.seed = seed
+        self.tol = tol
+
+    def fit(self, X, y):
+        """Train from the seeded random start, certify the result, and return ``self``."""
+        beta = check_positive(self.beta, "beta")
+        check_choice(self.task, "task", TASKS)
+        check_choice(self.optimizer, "optimizer", OPTIMIZERS)
+        check_count(self.width, "width")
+        check_count(self.steps, "steps")
+        check_positive(self.lr, "lr")
+        check_seed(self.seed)
+        X = check_X(X)
+        y = check_y(y, X.shape[0], self.task)
+        t0 = time.perf_counter()
+        run = train(
+            X, y, beta, width=int(self.width), optimizer=self.optimizer, lr=float(self.lr), steps=int(self.steps),
+            seed=int(self.seed),
+        )
+        self.solve_time_ = time.perf_counter() - t0
+        net = run.network
+        cert = certify(X, y, net, beta, float(self.tol))
+        self.network_ = net
+        self.hidden_weights_, self.hidden_biases_, self.output_weights_ = net.W.copy(), net.b.copy(), net.a.copy()
+        self.history_ = run.history
+        self.objective_ = canonical_objective(X, y, net, beta)
+        self.dual_ = cert.dual
+        self.dual_objective_ = cert.dual_objective
+        self.duality_gap_ = cert.gap
+        self.relative_gap_ = cert.relative_gap
+        self.certified_ = bool(cert.certified)
+        self.certificate_reason_ = (
+            f"{self.optimizer} from a random start ({self.width} neurons, {self.steps} steps) is a local method; "
+            + cert.reason
+        )
+        self.n_iter_ = int(self.steps)
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        """Network output at each row of ``X``."""
+        return self.network_.output(check_X(X, max_points=np.iinfo(np.int64).max))
+
+    def predict(self, X) -> np.ndarray:
+        """Classification: the sign (+1/-1); regression: the output."""
+        out = self.decision_function(X)
+        return np.where(out >= 0.0, 1.0, -1.0) if self.task == "classification" else out
