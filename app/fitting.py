@@ -43,15 +43,17 @@ def grid_centres(size: int = GRID) -> tuple[np.ndarray, np.ndarray]:
     return c, c[::-1].copy()
 
 
-def make_estimator(task: str, beta: float, model: str, k: int, seed: int):
-    """The library estimator the sidebar's model names."""
-    from solvers import ConvexReLU, GatedReLU
+def make_estimator(task: str, beta: float, model: str, k: int, seed: int, n_points: int = 0):
+    """The library estimator the sidebar's model names (gated ReLU samples its patterns above
+    ``GATED_MAX_POINTS`` points)."""
+    from solvers import GATED_MAX_POINTS, ConvexReLU, GatedReLU
     from solvers.nonconvex import NonconvexReLU
 
     if model == "exact":
         return ConvexReLU(beta=beta, task=task, method="exact")
     if model == "gated":
-        return GatedReLU(beta=beta, task=task)
+        patterns = "all" if n_points <= GATED_MAX_POINTS else "sampled"
+        return GatedReLU(beta=beta, task=task, patterns=patterns, n_patterns=k, seed=seed)
     if model == "sampled":
         return ConvexReLU(beta=beta, task=task, method="exact", patterns="sampled", n_patterns=k, seed=seed)
     if model == "reference":
@@ -74,7 +76,7 @@ def fit_points(points: tuple[Point, ...], task: str, beta: float, model: str, k:
     X, y = as_arrays(points)
     start = time.perf_counter()
     try:
-        estimator = make_estimator(task, beta, model, k, seed).fit(X, y)
+        estimator = make_estimator(task, beta, model, k, seed, len(X)).fit(X, y)
         surface = surface_of(estimator)
     except ValueError as exc:
         return Fit(error=str(exc)[:300] or "The library could not fit these points.")
@@ -89,6 +91,12 @@ def active_neurons(model) -> np.ndarray:
     """
     if model is None:
         return np.zeros((0, 4))
+    if hasattr(model, "gates_"):
+        # a gated unit switches at its gate line g . [x, 1] = 0; its weight is ||u_i|| (no single sign)
+        G = np.asarray(model.gates_, float).reshape(-1, 3)
+        strength = np.linalg.norm(np.asarray(model.block_weights_, float).reshape(-1, 3), axis=1)
+        keep = strength > 0
+        return np.column_stack([G, strength])[keep]
     W = np.asarray(model.hidden_weights_, float).reshape(-1, 2)
     b = np.asarray(model.hidden_biases_, float).reshape(-1)
     a = np.asarray(model.output_weights_, float).reshape(-1)

@@ -30,6 +30,7 @@ from geometry import lift
 from geometry.dual import PlanarOracle
 
 from .network import ReLUNetwork, merge_parallel
+from .polish import caratheodory_prune
 from .result import SolveResult
 
 ON_LINE = 1e-10
@@ -431,7 +432,8 @@ def solve_exact(
     else:
         reason = f"stopped after {max_iter} pricing rounds with phi/beta = {peak_value / beta:.3g}"
     blocks = _Master(faces, y, beta).blocks(x) if faces else []
-    net = _network(faces, blocks, k)
+    # a degenerate optimum can spread over more than n + 1 neurons: keep outputs and penalty, drop the rest
+    net = caratheodory_prune(X, _network(faces, blocks, k))
     info = {
         "converged": converged,
         "reason": reason,

@@ -153,3 +153,12 @@ def test_training_figure_draws_the_curve_and_the_optimum_line():
     fig = training_figure(history, 2.0)
     assert list(fig.data[0].y) == list(history)
     assert [shape.y0 for shape in fig.layout.shapes] == [2.0]
+
+
+def test_gated_units_are_drawn_at_their_gate_lines():
+    points = make_preset("xor", 20, 0.1, 0)
+    fit = fit_points(points, "classification", 0.05, "gated", 100, 0)
+    rows = active_neurons(fit.model)
+    assert rows.shape[0] > 0
+    gates = fit.model.gates_[np.linalg.norm(fit.model.block_weights_, axis=1) > 0]
+    assert np.allclose(rows[:, :3], gates)

@@ -1,0 +1,267 @@
+"""Gated ReLU (Mishkin, Sahiner & Pilanci 2022; MATH.md section 2): the convex twin without cone constraints.
+
+    min over u_i of  1/2 || sum_i D_i Z u_i - y ||^2 + beta * sum_i ||u_i||,    Z = [X, 1]
+
+an unconstrained group lasso over the activation patterns ``D_i = diag(1[Z g_i >= 0])`` of gates ``g_i``.
+A gated unit computes ``1[z . g_i >= 0] (z . u_i)``: its on/off switch (the gate) is decoupled from its
+linear part.  With all patterns the problem relaxes the ReLU twin (``u = v - w`` is feasible with
+``||v - w|| <= ||v|| + ||w||``), so its optimum is a LOWER bound on the ReLU optimum ``p*``; its solution
+is not a ReLU network and no ReLU certificate applies to it.
+
+Solved by a working-set method: the group lasso on a few patterns (Clarabel, then Newton's method on its
+nonzero blocks for machine accuracy), priced over EVERY pattern by ``||Z^T D_i r||``, the most violated
+patterns added, until the group lasso's own duality gap is within the tolerance:
+
+    d(v) = -1/2 ||v - y||^2 + 1/2 ||y||^2,   v = min(1, beta / max_i ||Z^T D_i r||) r,   r = y - A u.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import cvxpy as cp
+import numpy as np
+from scipy.optimize import linprog
+
+from geometry import MAX_POINTS, activation_patterns, lift, sampled_patterns
+
+from .certificate import DEFAULT_TOL, dual_objective, relative
+from .estimator import PATTERN_MODES, _Estimator
+from .polish import Blocks, newton_refine, sparsify_blocks
+from .validation import TASKS, check_choice, check_count, check_positive, check_seed, check_X, check_y
+
+GATED_MAX_POINTS = 100
+"""Most points the gated model accepts with all ``n^2 - n + 2`` patterns; use ``patterns="sampled"`` above."""
+
+
+@dataclass(frozen=True)
+class GatedSolution:
+    """Blocks ``u_i`` of the group lasso over patterns ``D_i``, with its own duality gap."""
+
+    patterns: np.ndarray  # (P, n) bool
+    blocks: np.ndarray  # (P, k)
+    objective: float  # 1/2 ||sum_i D_i Z u_i - y||^2 + beta sum_i ||u_i||
+    dual: np.ndarray  # feasible dual vector of the group lasso
+    dual_objective: float
+    gap: float
+    relative_gap: float
+    n_iter: int
+    converged: bool
+
+
+def gated_prediction(Z: np.ndarray, D: np.ndarray, U: np.ndarray) -> np.ndarray:
+    """``sum_i D_i Z u_i`` for patterns ``D`` (P, n) and blocks ``U`` (P, k)."""
+    return np.einsum("pn,np->n", D, Z @ U.T)
+
+
+def gated_objective(Z, y, D, U, beta) -> float:
+    """``1/2 || sum_i D_i Z u_i - y ||^2 + beta sum_i ||u_i||``."""
+    r = gated_prediction(Z, np.asarray(D, float), U) - y
+    return 0.5 * float(r @ r) + beta * float(np.linalg.norm(U, axis=1).sum())
+
+
+def gated_correlations(Z: np.ndarray, Df: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """``||Z^T D_i r||`` for every pattern: the group lasso's dual constraint is ``max_i <= beta``."""
+    return np.linalg.norm((Df * r) @ Z, axis=1)
+
+
+def _restricted_group_lasso(Z: np.ndarray, y: np.ndarray, Dw: np.ndarray, beta: float) -> np.ndarray:
+    """The group lasso on the working-set patterns ``Dw`` with Clarabel (a small SOCP)."""
+    P, k = Dw.shape[0], Z.shape[1]
+    U = cp.Variable((P, k))
+    pred = cp.sum(cp.multiply(Dw.T.astype(float), Z @ U.T), axis=1)
+    prob = cp.Problem(cp.Minimize(0.5 * cp.sum_squares(pred - y) + beta * cp.sum(cp.norm(U, 2, axis=1))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "may be inaccurate": Newton and the gap judge it
+        prob.solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
+    if U.value is None:
+        raise RuntimeError(f"the gated working-set solve failed (CVXPY status {prob.status})")
+    return np.array(U.value)
+
+
+def solve_gated(
+    X, y, beta: float, patterns=None, *, tol: float = 1e-8, max_rounds: int = 50, batch: int | None = None
+) -> GatedSolution:
+    """Group lasso over all patterns of ``[X, 1]`` (or the given ``(P, n)`` bool patterns).
+
+    Working-set method: solve the problem on a few patterns (Clarabel, then Newton's method on the nonzero
+    blocks), price EVERY pattern by ``||Z^T D_i r||`` at the residual ``r``, add the ``batch`` most violated
+    ones, and stop when the duality gap ``p - d(v)`` with ``v = min(1, beta / max_i ||Z^T D_i r||) r`` is at
+    most ``tol * p``, or when no pattern is violated (the gap is then the solver's accuracy).
+    """
+    X = np.asarray(X, float)
+    y = np.asarray(y, float)
+    Z = lift(X)
+    D = activation_patterns(X) if patterns is None else np.asarray(patterns, bool)
+    Df = D.astype(float)
+    P, k = D.shape[0], Z.shape[1]
+    batch = max(10, Z.shape[0]) if batch is None else int(batch)
+
+    def evaluate(U):
+        r = y - gated_prediction(Z, Df, U)
+        p = 0.5 * float(r @ r) + beta * float(np.linalg.norm(U, axis=1).sum())
+        corr = gated_correlations(Z, Df, r)
+        top = corr.max(initial=0.0)
+        v = r * (1.0 if top <= beta else beta / top)
+        return p, v, dual_objective(y, v), corr
+
+    U = np.zeros((P, k))
+    p, v, d, corr = evaluate(U)
+    working = np.zeros(P, bool)
+    rounds, converged = 0, p - d <= tol * p
+    best = (p - d, U, p, v, d)
+    while not converged and rounds < max_rounds:
+        rounds += 1
+        fresh = np.flatnonzero(~working & (corr > beta))
+        if fresh.size == 0:
+            break  # every pattern prices within beta: what remains is the solver's accuracy
+        working[fresh[np.argsort(-corr[fresh])][:batch]] = True
+        idx = np.flatnonzero(working)
+        Uw = _restricted_group_lasso(Z, y, D[idx], beta)
+        nb = np.linalg.norm(Uw, axis=1)
+        keep = nb >= 1e-8 * nb.max(initial=0.0)
+        keep &= nb > 0
+        blocks = sparsify_blocks(Z, Blocks(D[idx][keep], np.ones(int(keep.sum())), Uw[keep]))
+        blocks = newton_refine(Z, y, beta, blocks, cones=False)
+        U = np.zeros((P, k))
+        row = {r.tobytes(): i for i, r in zip(idx, D[idx])}
+        for pat, u in zip(blocks.patterns, blocks.U):
+            U[row[pat.tobytes()]] = u
+        p, v, d, corr = evaluate(U)
+        if p - d < best[0]:
+            best = (p - d, U, p, v, d)
+        converged = p - d <= tol * p
+    gap, U, p, v, d = best
+    return GatedSolution(D, U, p, v, d, gap, relative(gap, p), rounds, bool(gap <= tol * p))
+
+
+def interior_gate(Z: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+    """A gate ``g`` with ``1[Z g >= 0] = pattern`` strictly (max-margin LP: ``max t, s_j z_j . g >= t, |g| <= 1``)."""
+    s = np.where(pattern, 1.0, -1.0)
+    k = Z.shape[1]
+    A_ub = np.hstack([-(s[:, None] * Z), np.ones((Z.shape[0], 1))])
+    res = linprog(
+        np.r_[np.zeros(k), -1.0],
+        A_ub=A_ub,
+        b_ub=np.zeros(Z.shape[0]),
+        bounds=[(-1.0, 1.0)] * k + [(None, 1.0)],
+        method="highs",
+    )
+    if res.status != 0 or -res.fun <= 0.0:
+        raise RuntimeError("a pattern has no gate strictly inside its cell")
+    return res.x[:k]
+
+
+class GatedReLU(_Estimator):
+    """Gated ReLU model ``f(x) = sum_i 1[(x, 1) . g_i >= 0] (x, 1) . u_i`` fit by the group lasso
+
+    ``min 1/2 ||sum_i D_i Z u_i - y||^2 + beta sum_i ||u_i||`` over the patterns ``D_i = diag(1[Z g_i >= 0])``.
+
+    With ``patterns="all"`` its optimum is a lower bound on the ReLU optimum ``p*`` (a relaxation); it is
+    never a ReLU certificate, so ``certified_`` is always False.  ``dual_``, ``dual_objective_``,
+    ``duality_gap_`` and ``relative_gap_`` are those of the group lasso itself (how well it was solved).
+
+    Fitted attributes: ``gates_`` (m, 3) gate vectors ``g_i`` of the active units, ``block_weights_``
+    (m, 3) their ``u_i = (w_i, b_i)``; ``hidden_weights_`` (m, 2) and ``hidden_biases_`` (m,) are the
+    linear parts ``w_i, b_i`` and ``output_weights_`` (m,) are ones; ``objective_`` (the gated objective
+    of the returned gates and blocks), ``certified_``, ``certificate_reason_``, ``tolerance_``,
+    ``beta_max_`` (``max_i ||Z^T D_i y||``: the gated model is zero iff ``beta >= beta_max_``),
+    ``n_patterns_``, ``n_iter_`` (working-set rounds), ``solve_time_``, ``converged_``, ``method_`` (``"gated"``).
+    """
+
+    _fitted_attr = "gates_"
+
+    def __init__(
+        self,
+        beta=0.01,
+        *,
+        task="classification",
+        patterns="all",
+        n_patterns=100,
+        seed=0,
+        tol=DEFAULT_TOL,
+        max_rounds=50,
+        max_points=MAX_POINTS,
+    ):
+        self.beta = beta
+        self.task = task
+        self.patterns = patterns
+        self.n_patterns = n_patterns
+        self.seed = seed
+        self.tol = tol
+        self.max_rounds = max_rounds
+        self.max_points = max_points
+
+    def fit(self, X, y):
+        """Fit the group lasso to ``X`` (n, 2) and ``y`` (n,); returns ``self``."""
+        beta = check_positive(self.beta, "beta")
+        check_choice(self.task, "task", TASKS)
+        check_choice(self.patterns, "patterns", PATTERN_MODES)
+        check_count(self.n_patterns, "n_patterns")
+        check_seed(self.seed)
+        tol = check_positive(self.tol, "tol")
+        check_count(self.max_rounds, "max_rounds")
+        check_count(self.max_points, "max_points")
+        X = check_X(X, max_points=self.max_points)
+        y = check_y(y, X.shape[0], self.task)
+        t0 = time.perf_counter()
+        Z = lift(X)
+        gates = None
+        if self.patterns == "sampled":
+            sp = sampled_patterns(X, int(self.n_patterns), int(self.seed))
+            D, gates = sp.patterns, sp.gates
+        else:
+            if X.shape[0] > GATED_MAX_POINTS:
+                raise ValueError(
+                    f"the gated model with all patterns accepts at most {GATED_MAX_POINTS} points; got "
+                    f"{X.shape[0]}: use patterns=\"sampled\""
+                )
+            D = activation_patterns(X)
+        sol = solve_gated(X, y, beta, D, tol=tol, max_rounds=int(self.max_rounds))
+        active = np.flatnonzero(np.linalg.norm(sol.blocks, axis=1) > 0.0)
+        U = sol.blocks[active]
+        if gates is None:
+            G = np.array([interior_gate(Z, D[i]) for i in active]).reshape(-1, Z.shape[1])
+        else:
+            G = gates[active]
+        self.gates_ = G
+        self.block_weights_ = U
+        self.hidden_weights_ = U[:, :-1].copy()
+        self.hidden_biases_ = U[:, -1].copy()
+        self.output_weights_ = np.ones(U.shape[0])
+        out = self.decision_function(X)
+        r = out - y
+        self.objective_ = 0.5 * float(r @ r) + beta * float(np.linalg.norm(U, axis=1).sum())
+        self.dual_ = sol.dual
+        self.dual_objective_ = sol.dual_objective
+        self.duality_gap_ = self.objective_ - sol.dual_objective
+        self.relative_gap_ = relative(self.duality_gap_, self.objective_)
+        self.certified_ = False
+        scope = (
+            f"all {D.shape[0]} patterns, so its optimum is a lower bound on the ReLU optimum p*"
+            if self.patterns == "all"
+            else f"{D.shape[0]} sampled patterns (neither bound on p* is guaranteed)"
+        )
+        solved = "solved" if sol.converged else "NOT fully solved"
+        self.certificate_reason_ = (
+            f"not a ReLU certificate: gated ReLU is a relaxation of the ReLU problem (gates decoupled from "
+            f"the weights); fit on {scope}; the group lasso was {solved} to relative gap "
+            f"{self.relative_gap_:.1e} of its own dual"
+        )
+        self.tolerance_ = tol
+        self.beta_max_ = float(gated_correlations(Z, D.astype(float), y).max(initial=0.0))
+        self.n_patterns_ = int(D.shape[0])
+        self.n_iter_ = int(sol.n_iter)
+        self.solve_time_ = time.perf_counter() - t0
+        self.method_ = "gated"
+        self.converged_ = bool(sol.converged)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        """``f(x) = sum_i 1[(x, 1) . g_i >= 0] (x, 1) . u_i`` at each row of ``X``."""
+        X = self._check_predict_X(X)
+        Z = lift(X)
+        return np.sum((Z @ self.gates_.T >= 0.0) * (Z @ self.block_weights_.T), axis=1)

@@ -1,0 +1,236 @@
+"""Polishing a convex-twin solution: exact sparsification and a Newton refinement on its faces.
+
+**Sparsification (Caratheodory).**  Write a solution as ``f = sum_j c_j s_j (Z e_j)_+`` with unit
+directions ``e_j``, signs ``s_j`` and masses ``c_j >= 0`` (``c_j = ||u_j|| |a_j|`` for a balanced neuron,
+``||v_i||`` for a block); its objective ``1/2 ||f(X) - y||^2 + beta sum_j c_j`` is linear in ``c`` through
+``f``.  Moving ``c`` along a null vector of ``[s_j (Z e_j)_+ ; 1]`` ((n + 1) x m) changes neither the
+training outputs nor the penalty, so stepping until a mass reaches zero removes a term at no cost;
+repeating leaves at most ``n + 1`` terms (MATH.md section 2).
+
+**Newton refinement.**  An interior-point solution is accurate in objective value but only to about the
+square root of that in the residual, which is what the dual certificate needs.  Each nonzero block ``u_i``
+lies on a face of its cone ``K_i = {(2 D_i - I) Z u >= 0}``: the constraints it makes tight (its neuron's
+line passes through those points) are kept as equalities, ``u_i = N_i theta_i`` with ``N_i`` an orthonormal
+basis of their null space, and
+
+    min over theta of  1/2 || sum_i s_i D_i Z N_i theta_i - y ||^2 + beta sum_i ||theta_i||
+
+is smooth near the solution (every ``theta_i != 0``), so Newton's method with a feasibility ratio test
+(a constraint that becomes tight joins the face) converges to machine accuracy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from geometry import lift
+
+from .network import ReLUNetwork
+
+NULL_RTOL = 1e-10
+"""Singular values below this fraction of the largest count as zero in null-space computations."""
+
+TIGHT_RTOL = 1e-6
+"""A cone constraint with ``|z_j . u| <= TIGHT_RTOL ||z_j|| ||u||`` is tight (the neuron's line passes z_j)."""
+
+
+def caratheodory_masses(F: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Masses ``c' >= 0`` with ``F c' = F c`` and ``sum c' = sum c`` whose support has linearly independent
+    columns of ``[F; 1]`` (at most ``rows + 1`` nonzeros); ``F`` holds the signed features as columns."""
+    c = np.asarray(c, float).copy()
+    alive = np.flatnonzero(c > 0.0)
+    while alive.size:
+        M = np.vstack([F[:, alive], np.ones((1, alive.size))])
+        _, sv, Vt = np.linalg.svd(M, full_matrices=True)
+        rank = int(np.sum(sv > NULL_RTOL * sv[0]))
+        if rank >= alive.size:
+            break
+        delta = Vt[-1]  # a null vector: sum(delta) = 0, so it has entries of both signs
+        neg = delta < 0
+        ratios = np.full(alive.size, np.inf)
+        ratios[neg] = c[alive][neg] / -delta[neg]
+        j = int(np.argmin(ratios))
+        c[alive] = np.maximum(c[alive] + ratios[j] * delta, 0.0)
+        c[alive[j]] = 0.0
+        alive = alive[c[alive] > 0.0]
+    return c
+
+
+def caratheodory_prune(X, net: ReLUNetwork) -> ReLUNetwork:
+    """Balanced network with the same outputs on ``X`` and the same penalty ``sum_j ||u_j|| |a_j|``, whose
+    training features ``s_j (Z e_j)_+`` and the ones vector are linearly independent (``width <= n + 1``)."""
+    net = net.balanced()
+    if net.width == 0:
+        return net
+    Z = lift(np.asarray(X, float))
+    U = net.neurons
+    nu = np.linalg.norm(U, axis=1)
+    E = U / nu[:, None]
+    s = np.sign(net.a)
+    c = caratheodory_masses(np.maximum(Z @ E.T, 0.0) * s, nu * np.abs(net.a))
+    keep = c > 0.0
+    m = np.sqrt(c[keep])
+    return ReLUNetwork.from_neurons(E[keep] * m[:, None], s[keep] * m)
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """Nonzero blocks of a convex-twin solution: block ``u_i`` in the cone of ``patterns[i]`` with output sign
+    ``signs[i]`` (+1 for a ``v`` block, -1 for a ``w`` block)."""
+
+    patterns: np.ndarray  # (m, n) bool
+    signs: np.ndarray  # (m,) +-1
+    U: np.ndarray  # (m, k)
+
+    @classmethod
+    def from_twin(cls, D: np.ndarray, V: np.ndarray, W: np.ndarray) -> "Blocks":
+        """The nonzero rows of ``V`` (sign +1) and ``W`` (sign -1) with their patterns ``D``."""
+        kv = np.linalg.norm(V, axis=1) > 0
+        kw = np.linalg.norm(W, axis=1) > 0
+        return cls(
+            np.vstack([D[kv], D[kw]]),
+            np.concatenate([np.ones(kv.sum()), -np.ones(kw.sum())]),
+            np.vstack([V[kv], W[kw]]),
+        )
+
+    def network(self) -> ReLUNetwork:
+        """Neurons ``u_i / sqrt||u_i||`` with output weights ``s_i sqrt||u_i||``."""
+        nb = np.linalg.norm(self.U, axis=1)
+        keep = nb > 0
+        return ReLUNetwork.from_neurons(self.U[keep] / np.sqrt(nb[keep])[:, None], self.signs[keep] * np.sqrt(nb[keep]))
+
+    def subset(self, keep: np.ndarray) -> "Blocks":
+        return Blocks(self.patterns[keep], self.signs[keep], self.U[keep])
+
+    def features(self, Z: np.ndarray) -> np.ndarray:
+        """Signed training features ``s_i D_i Z e_i`` of the unit directions ``e_i = u_i / ||u_i||`` (n, m)."""
+        E = self.U / np.linalg.norm(self.U, axis=1, keepdims=True)
+        return (Z @ E.T) * self.patterns.T * self.signs
+
+
+def sparsify_blocks(Z: np.ndarray, blocks: Blocks) -> Blocks:
+    """Caratheodory on blocks: same training outputs and penalty, at most ``n + 1`` blocks."""
+    if blocks.U.shape[0] == 0:
+        return blocks
+    nb = np.linalg.norm(blocks.U, axis=1)
+    c = caratheodory_masses(blocks.features(Z), nb)
+    keep = c > 0
+    scaled = Blocks(blocks.patterns, blocks.signs, blocks.U * (c / nb)[:, None])
+    return scaled.subset(keep)
+
+
+def _null_basis(A: np.ndarray, k: int) -> np.ndarray:
+    """Orthonormal basis (k, r) of ``{u : A u = 0}``."""
+    if A.shape[0] == 0:
+        return np.eye(k)
+    _, sv, Vt = np.linalg.svd(A, full_matrices=True)
+    rank = int(np.sum(sv > NULL_RTOL * sv[0])) if sv.size else 0
+    return Vt[rank:].T
+
+
+def newton_refine(
+    Z: np.ndarray, y: np.ndarray, beta: float, blocks: Blocks, max_iter: int = 60, cones: bool = True
+) -> Blocks:
+    """Newton's method on the faces of the blocks' cones (see the module docstring); returns refined blocks
+    that stay in their cones (up to rounding).  ``cones=False`` drops the cone constraints: the gated
+    ReLU group lasso ``min 1/2 ||sum_i s_i D_i Z u_i - y||^2 + beta sum_i ||u_i||`` on the given blocks."""
+    m, k = blocks.U.shape
+    if m == 0:
+        return blocks
+    S = 2.0 * blocks.patterns.astype(float) - 1.0  # (m, n): (2 D_i - I)
+    zn = np.linalg.norm(Z, axis=1)
+    U = blocks.U.copy()
+    if cones:
+        tight = [np.abs(Z @ U[i]) <= TIGHT_RTOL * zn * np.linalg.norm(U[i]) for i in range(m)]
+    else:
+        tight = [np.zeros(Z.shape[0], bool) for _ in range(m)]
+    alive = np.ones(m, bool)
+    scale = max(float(np.abs(y).max(initial=0.0)), 1e-300)
+
+    def setup():
+        bases = [_null_basis(Z[tight[i]], k) if alive[i] else np.zeros((k, 0)) for i in range(m)]
+        return bases, np.cumsum([0] + [B.shape[1] for B in bases])
+
+    bases, offs = setup()
+
+    def theta_of(U):
+        return np.concatenate([bases[i].T @ U[i] for i in range(m)])
+
+    def U_of(theta):
+        out = np.zeros_like(U)
+        for i in range(m):
+            if alive[i]:
+                out[i] = bases[i] @ theta[offs[i] : offs[i + 1]]
+        return out
+
+    def design():
+        cols = [((Z @ bases[i]) * (blocks.signs[i] * blocks.patterns[i])[:, None]) for i in range(m)]
+        return np.hstack(cols) if offs[-1] else np.zeros((Z.shape[0], 0))
+
+    def objective(A, theta):
+        r = A @ theta - y
+        sizes = np.diff(offs)
+        owner = np.repeat(np.arange(m), sizes)
+        norms = np.sqrt(np.bincount(owner, weights=theta * theta, minlength=m))
+        return 0.5 * float(r @ r) + beta * float(norms.sum())
+
+    theta = theta_of(U)
+    A = design()
+    for _ in range(max_iter):
+        if offs[-1] == 0:
+            break
+        g = A.T @ (A @ theta - y)
+        H = A.T @ A
+        for i in range(m):
+            t = theta[offs[i] : offs[i + 1]]
+            if t.size == 0:
+                continue
+            nt = np.linalg.norm(t)
+            g[offs[i] : offs[i + 1]] += beta * t / nt
+            H[offs[i] : offs[i + 1], offs[i] : offs[i + 1]] += beta * (np.eye(t.size) / nt - np.outer(t, t) / nt**3)
+        if np.abs(g).max() <= 1e-15 * scale * max(1.0, np.abs(A).max()):
+            break
+        H += 1e-14 * np.trace(H) / H.shape[0] * np.eye(H.shape[0])
+        try:
+            delta = -np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            delta = -np.linalg.lstsq(H, g, rcond=None)[0]
+        if g @ delta >= 0:
+            break
+        # ratio test: the largest step that keeps every block in its cone
+        Ud = U_of(delta)
+        Ucur = U_of(theta)
+        slack = S * (Ucur @ Z.T)  # (m, n)
+        rate = S * (Ud @ Z.T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            free = ~np.array(tight) & alive[:, None] & cones  # tight constraints hold as equalities on the face
+            ratios = np.where((rate < 0) & free, np.maximum(slack, 0.0) / -rate, np.inf)
+        tmax = float(ratios.min(initial=np.inf))
+        step = min(1.0, tmax)
+        f0 = objective(A, theta)
+        slack_f = 8 * np.finfo(float).eps * max(abs(f0), 1e-300)  # near the optimum f is flat to rounding
+        while step > 1e-12 and objective(A, theta + step * delta) > f0 + slack_f:
+            step *= 0.5
+        if step <= 1e-12:
+            break
+        theta = theta + step * delta
+        U = U_of(theta)
+        changed = False
+        if step >= tmax * (1 - 1e-12) and np.isfinite(tmax):
+            i, j = np.unravel_index(int(np.argmin(ratios)), ratios.shape)
+            tight[i][j] = True  # the block reached this constraint: it joins the face
+            changed = True
+        norms = np.linalg.norm(U, axis=1)
+        vanish = alive & (norms <= 1e-12 * norms.max(initial=0.0))
+        if vanish.any():
+            alive &= ~vanish
+            changed = True
+        if changed:
+            bases, offs = setup()
+            theta = theta_of(U)
+            A = design()
+    U = U_of(theta)
+    keep = alive & (np.linalg.norm(U, axis=1) > 0)
+    return Blocks(blocks.patterns[keep], blocks.signs[keep], U[keep])
