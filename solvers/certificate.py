@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from geometry import phi
+from geometry import PlanarOracle, phi
 
 from .network import ReLUNetwork, canonical_objective
 
@@ -49,12 +49,13 @@ def relative(gap: float, objective: float) -> float:
     return 0.0 if gap <= 0 else np.inf
 
 
-def certify(X, y, net: ReLUNetwork, beta: float, tol: float = DEFAULT_TOL) -> Certificate:
-    """Exact certificate of ``net`` for the canonical objective with weight decay ``beta``."""
+def certify(X, y, net: ReLUNetwork, beta: float, tol: float = DEFAULT_TOL, oracle: PlanarOracle | None = None) -> Certificate:
+    """Exact certificate of ``net`` for the canonical objective with weight decay ``beta``
+    (``oracle``: the points' :class:`~geometry.PlanarOracle`, when the caller already has it)."""
     y = np.asarray(y, float)
     p = canonical_objective(X, y, net, beta)
     r = y - net.output(X)
-    ph = phi(X, r)
+    ph = oracle.phi(r) if oracle is not None else phi(X, r)
     scale = 1.0 if ph <= beta else beta / ph
     v = scale * r
     d = dual_objective(y, v)

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from geometry import MAX_POINTS, beta_max, pattern_count, sampled_patterns
+from geometry import MAX_POINTS, PlanarOracle, pattern_count, sampled_patterns
 
 from .certificate import DEFAULT_TOL, certify
 from .fast import solve_exact
@@ -161,7 +161,8 @@ class ConvexReLU(_Estimator):
         init = self.network_ if (self.warm_start and hasattr(self, "network_")) else None
 
         t0 = time.perf_counter()
-        bmax = beta_max(X, y)
+        oracle = PlanarOracle(X)  # the sweep of these points, shared by beta_max, the solver and the certificate
+        bmax = oracle.phi(y)
         sampled = self.patterns == "sampled"
         prefix = ""
         if sampled:
@@ -181,11 +182,11 @@ class ConvexReLU(_Estimator):
         elif self.method == "reference":
             res, method = solve_reference(X, y, beta), "reference"
         else:
-            res, method = solve_exact(X, y, beta, tol=tol, init=init), "exact"
+            res, method = solve_exact(X, y, beta, tol=tol, init=init, oracle=oracle), "exact"
         solve_time = time.perf_counter() - t0
 
         net = res.network
-        cert = certify(X, y, net, beta, tol)
+        cert = certify(X, y, net, beta, tol, oracle=oracle)
         self.network_ = net
         self.hidden_weights_ = net.W.copy()
         self.hidden_biases_ = net.b.copy()

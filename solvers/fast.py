@@ -312,10 +312,12 @@ def solve_exact(
     peaks_per_iter: int = 64,
     phi_tol: float = 1e-10,
     separation: float = 0.2,
+    oracle: PlanarOracle | None = None,
 ) -> SolveResult:
     """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
 
-    ``init`` (a previous network) warm-starts the working set with the faces of its neurons.  Stops when
+    ``init`` (a previous network) warm-starts the working set with the faces of its neurons; ``oracle``
+    is the points' :class:`~geometry.PlanarOracle` when the caller already built it.  Stops when
     the exact dual constraint holds, ``phi(y - yhat) <= beta (1 + phi_tol)``, or after ``max_iter``
     pricing rounds (then ``info["converged"]`` is False and says why).
     """
@@ -324,7 +326,8 @@ def solve_exact(
     y = np.asarray(y, float)
     Z = lift(X)
     n, k = Z.shape
-    oracle = PlanarOracle(X)
+    if oracle is None:
+        oracle = PlanarOracle(X)
     faces: list[Face] = []
     x = np.zeros(0)
     if init is not None and init.width > 0:
@@ -345,16 +348,28 @@ def solve_exact(
     peak_value = np.inf
     for n_iter in range(1, max_iter + 1):
         # master: exact group lasso on the working set, cone constraints by the active-set rule
+        guess = None  # a warm start for the master (x is the feasible point the next step starts from)
         for inner in range(10 * n + 10):
             master = _Master(faces, y, beta)
-            x1 = master.solve(x, warm=inner > 0)
+            x1 = master.solve(x if guess is None else guess, warm=inner > 0)
+            guess = None
             b0, b1 = master.blocks(x), master.blocks(x1)
-            # a block that starts at zero and wants a direction outside its cone leaves the working set
-            # (the oracle brings its face back, started inside the cone, if it is still needed)
+            # a block that starts at zero and stays there leaves the working set; so does one that wants
+            # a direction outside its cone, and then the master is solved again (the oracle brings a
+            # face back, started inside its cone, if it is needed)
+            idle = [j for j in range(len(faces)) if not np.any(b0[j]) and not np.any(b1[j])]
+            if idle:
+                keep = [j for j in range(len(faces)) if j not in idle]
+                faces = [faces[j] for j in keep]
+                b0, b1 = [b0[j] for j in keep], [b1[j] for j in keep]
+                x = np.concatenate(b0) if faces else np.zeros(0)
+                x1 = np.concatenate(b1) if faces else np.zeros(0)
+                master = _Master(faces, y, beta)
             out = [j for j, f in enumerate(faces) if not np.any(b0[j]) and np.any(f.M @ b1[j] < -_slack(f, b1[j]))]
             if out:
                 faces = [f for j, f in enumerate(faces) if j not in out]
                 x = np.concatenate([b for j, b in enumerate(b0) if j not in out]) if faces else np.zeros(0)
+                guess = np.concatenate([b for j, b in enumerate(b1) if j not in out]) if faces else np.zeros(0)
                 continue
             crossings = _first_crossings(faces, master, x, x1)
             if not crossings:
