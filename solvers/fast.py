@@ -311,7 +311,7 @@ def solve_exact(
     max_iter: int = 200,
     peaks_per_iter: int = 64,
     phi_tol: float = 1e-10,
-    separation: float = 0.2,
+    separation: float = 0.7,
     oracle: PlanarOracle | None = None,
 ) -> SolveResult:
     """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
