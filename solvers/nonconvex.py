@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .certificate import DEFAULT_TOL, certify
+from .estimator import _Estimator
 from .network import ReLUNetwork, canonical_objective
 from .validation import TASKS, check_choice, check_count, check_positive, check_seed, check_X, check_y
 
@@ -76,7 +77,7 @@ def train(
     return TrainingRun(ReLUNetwork(*params), history)
 
 
-class NonconvexReLU:
+class NonconvexReLU(_Estimator):
     """The same two-layer ReLU network trained by SGD or Adam (a local method: no optimality claim).
 
     ``min 1/2 ||sum_j (X w_j + b_j)_+ a_j - y||^2 + beta/2 sum_j (||(w_j, b_j)||^2 + a_j^2)`` over a fixed
@@ -135,9 +136,4 @@ class NonconvexReLU:
 
     def decision_function(self, X) -> np.ndarray:
         """Network output at each row of ``X``."""
-        return self.network_.output(check_X(X, max_points=np.iinfo(np.int64).max))
-
-    def predict(self, X) -> np.ndarray:
-        """Classification: the sign (+1/-1); regression: the output."""
-        out = self.decision_function(X)
-        return np.where(out >= 0.0, 1.0, -1.0) if self.task == "classification" else out
+        return self.network_.output(self._check_predict_X(X))

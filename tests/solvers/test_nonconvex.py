@@ -51,3 +51,12 @@ def test_bad_hyper_parameters_are_named():
         NonconvexReLU(optimizer="lbfgs").fit(X, y)
     with pytest.raises(ValueError, match="width"):
         NonconvexReLU(width=0).fit(X, y)
+
+
+def test_scikit_learn_conventions():
+    X, y = data()
+    model = NonconvexReLU(beta=0.05, steps=50)
+    assert model.get_params()["steps"] == 50
+    assert model.fit(X, y) is model
+    assert set(np.unique(model.predict(X))) <= {-1.0, 1.0}
+    assert 0.0 <= model.score(X, y) <= 1.0
