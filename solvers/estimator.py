@@ -200,6 +200,8 @@ class ConvexReLU(_Estimator):
         reason = cert.reason
         if method == "zero" and cert.certified:
             reason += f"; beta >= beta_max = phi(y) = {bmax:.6g}, so the zero network is optimal"
+        if not cert.certified and res.info.get("reason"):
+            reason += f"; the solver stopped because {res.info['reason']}"
         self.certificate_reason_ = prefix + reason
         self.tolerance_ = tol
         self.phi_ = cert.phi_residual

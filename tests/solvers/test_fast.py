@@ -116,3 +116,22 @@ def test_zero_targets_give_the_zero_network():
     res = solve_exact(X, np.zeros(9), 0.1)
     assert res.network.width == 0
     assert certify(X, np.zeros(9), res.network, 0.1).certified
+
+
+def test_a_stopped_solve_says_why_and_is_not_certified(monkeypatch):
+    from solvers import ConvexReLU
+    from solvers import estimator as estimator_module
+
+    X, y = xor(30, 8)
+    beta = 0.01 * beta_max(X, y)
+    res = solve_exact(X, y, beta, max_iter=1)
+    assert not res.info["converged"] and "pricing rounds" in res.info["reason"]
+    assert not certify(X, y, res.network, beta).certified
+
+    def one_round(*args, **kwargs):
+        return solve_exact(*args, **{**kwargs, "max_iter": 1})
+
+    monkeypatch.setattr(estimator_module, "solve_exact", one_round)
+    model = ConvexReLU(beta).fit(X, y)
+    assert not model.certified_
+    assert "not certified" in model.certificate_reason_ and "pricing rounds" in model.certificate_reason_
