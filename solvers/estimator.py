@@ -182,7 +182,7 @@ class ConvexReLU(_Estimator):
         elif self.method == "reference":
             res, method = solve_reference(X, y, beta), "reference"
         else:
-            res, method = solve_exact(X, y, beta, tol=tol, init=init, oracle=oracle), "exact"
+            res, method = solve_exact(X, y, beta, init=init, oracle=oracle), "exact"
         solve_time = time.perf_counter() - t0
 
         net = res.network

@@ -306,7 +306,6 @@ def solve_exact(
     y,
     beta: float,
     *,
-    tol: float = 1e-6,
     init: ReLUNetwork | None = None,
     max_iter: int = 200,
     peaks_per_iter: int = 64,
