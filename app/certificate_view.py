@@ -19,8 +19,9 @@ EXPLANATION = (
     "loss plus weight decay of the network shown; the dual objective is such a lower bound. When "
     "the two agree up to the tolerance (the duality gap is essentially zero), no network, however "
     "wide or however trained, has a smaller objective on these points with this beta: the network "
-    "is a certified global optimum. Gated ReLU and sampled patterns solve a related problem and "
-    "carry no such certificate."
+    "is a certified global optimum. Gated ReLU solves a relaxation (a different model), so its "
+    "numbers certify nothing about ReLU networks; sampled patterns solve the problem on a subset of "
+    "patterns, an upper bound, and are certified only when the exact duality gap happens to close."
 )
 
 
@@ -53,6 +54,8 @@ def _num(model, name: str) -> float:
 def summarize(model, state: AppState) -> CertificateSummary:
     """Every number comes from the fitted estimator (its attributes and its own predictions)."""
     X, y = as_arrays(state.points)
+    # gated ReLU on sampled patterns: its dual bounds only that sampled relaxation, nothing about p*
+    bounds = not (hasattr(model, "gates_") and getattr(model, "patterns", "all") == "sampled")
     if state.task == "classification":
         metric, value = "training accuracy", float(np.mean(np.asarray(model.predict(X)) == y))
     else:
@@ -60,9 +63,9 @@ def summarize(model, state: AppState) -> CertificateSummary:
     return CertificateSummary(
         model=MODEL_LABELS[state.model],
         objective=_num(model, "objective_"),
-        dual_objective=_num(model, "dual_objective_"),
-        duality_gap=_num(model, "duality_gap_"),
-        relative_gap=_num(model, "relative_gap_"),
+        dual_objective=_num(model, "dual_objective_") if bounds else float("nan"),
+        duality_gap=_num(model, "duality_gap_") if bounds else float("nan"),
+        relative_gap=_num(model, "relative_gap_") if bounds else float("nan"),
         certified=_flag(getattr(model, "certified_", False)),
         reason=str(getattr(model, "certificate_reason_", "")),
         n_neurons=int(len(_neurons_or_empty(model))),
@@ -103,7 +106,11 @@ def certificate_json(model, state: AppState) -> str:
     tol = getattr(model, "tolerance_", getattr(model, "tol", None))
     doc = {
         "problem": {
-            "objective": "1/2 ||sum_j (Z u_j)_+ a_j - y||^2 + beta/2 sum_j (||u_j||^2 + a_j^2), Z = [X, 1]",
+            "objective": (
+                "gated ReLU: 1/2 ||sum_i D_i Z u_i - y||^2 + beta sum_i ||u_i||, D_i = diag(1[Z g_i >= 0]), Z = [X, 1]"
+                if hasattr(model, "gates_")
+                else "1/2 ||sum_j (Z u_j)_+ a_j - y||^2 + beta/2 sum_j (||u_j||^2 + a_j^2), Z = [X, 1]"
+            ),
             "task": state.task,
             "beta": state.beta,
             "model": state.model,
@@ -116,7 +123,7 @@ def certificate_json(model, state: AppState) -> str:
             "output_weights": _array(model, "output_weights_"),
         },
         "certificate": {
-            "dual_vector": _array(model, "dual_"),
+            "dual_vector": _array(model, "dual_") if math.isfinite(summary.dual_objective) else None,
             "tolerance": float(tol) if isinstance(tol, (int, float)) else None,
             **{k: (_finite_or_none(v) if isinstance(v, float) else v) for k, v in asdict(summary).items()},
         },

@@ -81,7 +81,12 @@ def bounds_figure(rows: list[tuple[str, float, float]]) -> go.Figure:
     names = [r[0] for r in rows]
     fig = go.Figure([
         go.Bar(name="primal objective", x=names, y=[r[1] for r in rows], marker_color="#444"),
-        go.Bar(name="dual objective (lower bound)", x=names, y=[r[2] for r in rows], marker_color="#999"),
+        go.Bar(
+            name="dual objective (lower bound on p*)",
+            x=names,
+            y=[r[2] if np.isfinite(r[2]) else None for r in rows],  # a model with no bound on p* gets no bar
+            marker_color="#999",
+        ),
     ])
     fig.update_layout(barmode="group", height=360, margin=dict(l=40, r=20, t=30, b=40), yaxis_title="objective")
     return fig

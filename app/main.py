@@ -6,6 +6,7 @@ This script only wires state, cache and layout; the pieces live in their own mod
 from __future__ import annotations
 
 import logging
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -254,9 +255,9 @@ def certificate_panel(state: AppState, fit: Fit) -> None:
         st.warning(reason if reason.lower().startswith("not ") else f"Not certified: {reason}")
     c1, c2 = st.columns(2)
     c1.metric("Primal objective", f"{s.objective:.6g}")
-    c2.metric("Dual objective", f"{s.dual_objective:.6g}")
-    c1.metric("Duality gap", f"{s.duality_gap:.3g}")
-    c2.metric("Relative gap", f"{s.relative_gap:.3g}")
+    c2.metric("Dual objective", shown(s.dual_objective, ".6g"))
+    c1.metric("Duality gap", shown(s.duality_gap, ".3g"))
+    c2.metric("Relative gap", shown(s.relative_gap, ".3g"))
     c1.metric("Active neurons", s.n_neurons)
     c2.metric("Patterns", s.n_patterns)
     c1.metric("Solve time", f"{s.solve_time * 1000:.0f} ms")
@@ -288,6 +289,11 @@ def downloads(state: AppState, fit: Fit) -> None:
                        on_click="ignore")
 
 
+def shown(value: float, fmt: str) -> str:
+    """A number for the page; "n/a" where the model has none (e.g. no bound on p*)."""
+    return format(value, fmt) if math.isfinite(value) else "n/a"
+
+
 def compare_tab(state: AppState) -> None:
     st.caption("Exact ReLU gives the global optimum; gated ReLU with all patterns is a relaxation (its optimum "
                "is a lower bound), sampled patterns give an upper bound, and Adam trains the same network by "
@@ -309,8 +315,10 @@ def compare_tab(state: AppState) -> None:
     if rows:
         st.plotly_chart(bounds_figure([r[:3] for r in rows]), key="compare_chart")
     if "adam" in fits:
-        optimum = fits["exact"].model.objective_ if "exact" in fits else None
+        exact = fits["exact"].model if "exact" in fits else None
+        optimum = exact.objective_ if exact is not None and exact.certified_ else None  # only a certified p*
         st.plotly_chart(training_figure(fits["adam"].model.history_, optimum), key="training_chart")
+    if rows:
         st.table({"model": [r[0] for r in rows], "objective": [f"{r[1]:.6g}" for r in rows],
                   "certified": ["yes" if r[3] else "no" for r in rows]})
 

@@ -162,3 +162,16 @@ def test_gated_units_are_drawn_at_their_gate_lines():
     assert rows.shape[0] > 0
     gates = fit.model.gates_[np.linalg.norm(fit.model.block_weights_, axis=1) > 0]
     assert np.allclose(rows[:, :3], gates)
+
+
+def test_gated_on_sampled_patterns_claims_no_bound_on_the_optimum():
+    points = make_preset("xor", 120, 0.1, 0)
+    fit = fit_points(points, "classification", 0.05, "gated", 3, 0)
+    state = validated(points=points, model="gated", k=3)
+    s = summarize(fit.model, state)
+    assert fit.model.patterns == "sampled"
+    assert not s.certified and np.isnan(s.dual_objective) and np.isnan(s.relative_gap)
+    doc = json.loads(certificate_json(fit.model, state))
+    assert doc["certificate"]["dual_vector"] is None and doc["certificate"]["dual_objective"] is None
+    assert doc["problem"]["objective"].startswith("gated ReLU")
+    assert bounds_figure([("gated", s.objective, s.dual_objective)]).data[1].y == (None,)
