@@ -17,6 +17,9 @@ from .state import DOMAIN, Point
 GRID = 64
 """The canvas background is the network output at GRID x GRID cell centres."""
 
+FIT_SECONDS = 20.0
+"""Time budget of the exact solver in the page; a fit that runs out says so instead of certifying."""
+
 
 @dataclass(frozen=True)
 class Fit:
@@ -50,7 +53,7 @@ def make_estimator(task: str, beta: float, model: str, k: int, seed: int, n_poin
     from solvers.nonconvex import NonconvexReLU
 
     if model == "exact":
-        return ConvexReLU(beta=beta, task=task, method="exact")
+        return ConvexReLU(beta=beta, task=task, method="exact", max_seconds=FIT_SECONDS)
     if model == "gated":
         patterns = "all" if n_points <= GATED_MAX_POINTS else "sampled"
         return GatedReLU(beta=beta, task=task, patterns=patterns, n_patterns=k, seed=seed)

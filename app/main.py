@@ -23,7 +23,7 @@ from app.csv_points import MAX_CSV_BYTES, points_from_csv, points_to_csv
 from app.editor import canvas_data, point_editor
 from app.edits import CanvasSync, apply_canvas_message
 from app.figures import bounds_figure, fit_figure, snapshot_html, training_figure
-from app.fitting import Fit, active_neurons, as_arrays, fit_points
+from app.fitting import FIT_SECONDS, Fit, active_neurons, as_arrays, fit_points
 from app.history import History, record, redo, undo
 from app.presets import make_preset, preset_task
 from app.state import (
@@ -37,6 +37,8 @@ from app.state import (
 from app.views import GEOMETRY_TABS
 
 HIDEABLE_FIELDS = tuple(f.name for f in FIELDS if f.hideable)
+SMALL_BETA = 1e-3
+"""Below SMALL_BETA x beta_max the page warns that certification may not be reached in time."""
 
 ss = st.session_state
 WIDGET_FIELDS = HIDEABLE_FIELDS  # every field a teacher may hide is a sidebar control
@@ -264,6 +266,10 @@ def certificate_panel(state: AppState, fit: Fit) -> None:
     c2.metric(s.fit_metric[0].upper() + s.fit_metric[1:], f"{s.fit_value:.1%}" if state.task == "classification" else f"{s.fit_value:.4g}")
     st.caption(f"{s.model}, fitted to {len(state.points)} points; beta = {state.beta:g} (the zero network is "
                f"optimal for beta >= {s.beta_max:.4g}); {s.n_iter} iterations.")
+    if math.isfinite(s.beta_max) and state.beta < SMALL_BETA * s.beta_max:
+        st.caption(f"beta is below {SMALL_BETA:g} x beta_max: the network nearly interpolates the points, the "
+                   f"convex program is badly conditioned, and the solver may stop (after at most "
+                   f"{FIT_SECONDS:g} s) before it can certify; it then says why.")
     with st.expander("What does “certified global optimum” mean?"):
         st.write(EXPLANATION)
 

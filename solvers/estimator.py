@@ -23,6 +23,9 @@ from .network import ReLUNetwork, canonical_objective
 from .reference import REFERENCE_MAX_POINTS, solve_reference
 from .result import SolveResult
 from .validation import (
+    MAX_PATTERNS,
+    MAX_TOL,
+    MIN_BETA,
     TASKS,
     check_choice,
     check_count,
@@ -107,6 +110,8 @@ class ConvexReLU(_Estimator):
     tol : relative duality-gap tolerance of the certificate.
     max_points : most training points accepted.
     warm_start : start the exact method from the previous fit's network.
+    max_seconds : time budget of the exact method (``None``: none); a fit that runs out is reported as
+        not certified, with the reason.
 
     Fitted attributes: ``hidden_weights_`` (m, 2), ``hidden_biases_`` (m,), ``output_weights_`` (m,),
     ``network_``, ``objective_`` (canonical objective of the returned weights), ``dual_`` (n,),
@@ -128,6 +133,7 @@ class ConvexReLU(_Estimator):
         tol=DEFAULT_TOL,
         max_points=MAX_POINTS,
         warm_start=False,
+        max_seconds=None,
     ):
         self.beta = beta
         self.task = task
@@ -138,16 +144,19 @@ class ConvexReLU(_Estimator):
         self.tol = tol
         self.max_points = max_points
         self.warm_start = warm_start
+        self.max_seconds = max_seconds
 
     def _check_params(self) -> float:
-        beta = check_positive(self.beta, "beta")
+        beta = check_positive(self.beta, "beta", low=MIN_BETA)
         check_choice(self.task, "task", TASKS)
         check_choice(self.method, "method", METHODS)
         check_choice(self.patterns, "patterns", PATTERN_MODES)
-        check_count(self.n_patterns, "n_patterns")
+        check_count(self.n_patterns, "n_patterns", high=MAX_PATTERNS)
         check_seed(self.seed)
-        check_positive(self.tol, "tol")
+        check_positive(self.tol, "tol", high=MAX_TOL)
         check_count(self.max_points, "max_points")
+        if self.max_seconds is not None:
+            check_positive(self.max_seconds, "max_seconds")
         if not isinstance(self.warm_start, (bool, np.bool_)):
             raise ValueError(f"warm_start must be True or False; got {self.warm_start!r}")
         return beta
@@ -182,7 +191,7 @@ class ConvexReLU(_Estimator):
         elif self.method == "reference":
             res, method = solve_reference(X, y, beta), "reference"
         else:
-            res, method = solve_exact(X, y, beta, init=init, oracle=oracle), "exact"
+            res, method = solve_exact(X, y, beta, init=init, oracle=oracle, max_seconds=self.max_seconds), "exact"
         solve_time = time.perf_counter() - t0
 
         net = res.network

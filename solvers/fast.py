@@ -312,12 +312,14 @@ def solve_exact(
     phi_tol: float = 1e-10,
     separation: float = 0.7,
     oracle: PlanarOracle | None = None,
+    max_seconds: float | None = None,
 ) -> SolveResult:
     """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
 
     ``init`` (a previous network) warm-starts the working set with the faces of its neurons; ``oracle``
     is the points' :class:`~geometry.PlanarOracle` when the caller already built it.  Stops when
-    the exact dual constraint holds, ``phi(y - yhat) <= beta (1 + phi_tol)``, or after ``max_iter``
+    the exact dual constraint holds, ``phi(y - yhat) <= beta (1 + phi_tol)``, after ``max_iter``,
+    or once ``max_seconds`` have passed at the end of a pricing round
     pricing rounds (then ``info["converged"]`` is False and says why).
     """
     t0 = time.perf_counter()
@@ -343,6 +345,7 @@ def solve_exact(
     start_mass = 1e-9 * max(1.0, float(np.linalg.norm(y)))
     history = []
     converged, reason = False, ""
+    resolved = False  # whether the master was just re-solved from scratch
     n_iter = 0
     peak_value = np.inf
     for n_iter in range(1, max_iter + 1):
@@ -412,6 +415,9 @@ def solve_exact(
         if peak_value <= beta * (1 + phi_tol):
             converged, reason = True, "exact dual constraint holds"
             break
+        if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
+            reason = f"it reached its time limit of {max_seconds:g} s with phi/beta = {peak_value / beta:.6g}"
+            break
         known = {f.key for f in faces}
         added = 0
         blocks = _Master(faces, y, beta).blocks(x) if faces else []
@@ -441,10 +447,23 @@ def solve_exact(
             added += 1
         x = np.concatenate(blocks) if blocks else np.zeros(0)
         if added == 0:
-            reason = "the oracle's violating neurons are already in the working set (numerical limit)"
+            # the violations sit on faces already in the set: the master was not solved accurately
+            # enough.  Solve it once more from scratch (interior point, then Newton) and price again.
+            if faces and not resolved:
+                resolved = True
+                master = _Master(faces, y, beta)
+                x1 = master.solve(x, warm=False)
+                if not _first_crossings(faces, master, x, x1):
+                    x = x1
+                continue
+            reason = (
+                f"the master problem could not be solved accurately enough (phi/beta = {peak_value / beta:.6g} "
+                f"on faces already in the working set)"
+            )
             break
+        resolved = False
     else:
-        reason = f"stopped after {max_iter} pricing rounds with phi/beta = {peak_value / beta:.3g}"
+        reason = f"it used its {max_iter} pricing rounds with phi/beta = {peak_value / beta:.3g}"
     blocks = _Master(faces, y, beta).blocks(x) if faces else []
     # a degenerate optimum can spread over more than n + 1 neurons: keep outputs and penalty, drop the rest
     net = caratheodory_prune(X, _network(faces, blocks, k))

@@ -30,7 +30,18 @@ from geometry import MAX_POINTS, activation_patterns, lift, sampled_patterns
 from .certificate import DEFAULT_TOL, dual_objective, relative
 from .estimator import PATTERN_MODES, _Estimator
 from .polish import Blocks, newton_refine, sparsify_blocks
-from .validation import TASKS, check_choice, check_count, check_positive, check_seed, check_X, check_y
+from .validation import (
+    MAX_PATTERNS,
+    MAX_TOL,
+    MIN_BETA,
+    TASKS,
+    check_choice,
+    check_count,
+    check_positive,
+    check_seed,
+    check_X,
+    check_y,
+)
 
 GATED_MAX_POINTS = 100
 """Most points the gated model accepts with all ``n^2 - n + 2`` patterns; use ``patterns="sampled"`` above."""
@@ -196,12 +207,12 @@ class GatedReLU(_Estimator):
 
     def fit(self, X, y):
         """Fit the group lasso to ``X`` (n, 2) and ``y`` (n,); returns ``self``."""
-        beta = check_positive(self.beta, "beta")
+        beta = check_positive(self.beta, "beta", low=MIN_BETA)
         check_choice(self.task, "task", TASKS)
         check_choice(self.patterns, "patterns", PATTERN_MODES)
-        check_count(self.n_patterns, "n_patterns")
+        check_count(self.n_patterns, "n_patterns", high=MAX_PATTERNS)
         check_seed(self.seed)
-        tol = check_positive(self.tol, "tol")
+        tol = check_positive(self.tol, "tol", high=MAX_TOL)
         check_count(self.max_rounds, "max_rounds")
         check_count(self.max_points, "max_points")
         X = check_X(X, max_points=self.max_points)

@@ -19,7 +19,7 @@ import numpy as np
 from .certificate import DEFAULT_TOL, certify
 from .estimator import _Estimator
 from .network import ReLUNetwork, canonical_objective
-from .validation import TASKS, check_choice, check_count, check_positive, check_seed, check_X, check_y
+from .validation import MIN_BETA, TASKS, check_choice, check_count, check_positive, check_seed, check_X, check_y
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -57,12 +57,13 @@ def train(
     ]
     m1 = [np.zeros_like(p) for p in params]
     m2 = [np.zeros_like(p) for p in params]
-    history = np.empty(steps + 1)
+    history = np.full(steps + 1, np.nan)
     for t in range(steps + 1):
-        loss, grads = objective_and_gradient(X, y, ReLUNetwork(*params), beta)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, grads = objective_and_gradient(X, y, ReLUNetwork(*params), beta)
         history[t] = loss
-        if t == steps:
-            break
+        if t == steps or not np.isfinite(loss):
+            break  # a diverged run keeps NaN for the steps it did not take
         for p, g, mom, sq in zip(params, grads, m1, m2):
             if optimizer == "adam":
                 mom *= 0.9
@@ -101,7 +102,7 @@ class NonconvexReLU(_Estimator):
 
     def fit(self, X, y):
         """Train from the seeded random start, certify the result, and return ``self``."""
-        beta = check_positive(self.beta, "beta")
+        beta = check_positive(self.beta, "beta", low=MIN_BETA)
         check_choice(self.task, "task", TASKS)
         check_choice(self.optimizer, "optimizer", OPTIMIZERS)
         check_count(self.width, "width")
@@ -116,6 +117,8 @@ class NonconvexReLU(_Estimator):
             seed=int(self.seed),
         )
         self.solve_time_ = time.perf_counter() - t0
+        if not np.all(np.isfinite(run.history)):
+            raise ValueError(f"{self.optimizer} diverged with lr={self.lr!r}: lower the learning rate")
         net = run.network
         cert = certify(X, y, net, beta, float(self.tol))
         self.network_ = net

@@ -8,6 +8,18 @@ import numpy as np
 
 from geometry import MAX_POINTS
 
+MAX_MAGNITUDE = 1e8
+"""Largest |value| accepted in X and y: beyond it the squared loss loses its precision (rescale the data)."""
+
+MIN_BETA = 1e-12
+"""Smallest weight decay accepted: below it the convex program is numerically an interpolation problem."""
+
+MAX_TOL = 0.1
+"""Largest relative duality-gap tolerance a certificate may use."""
+
+MAX_PATTERNS = 100_000
+"""Most random gates a sampled-patterns fit may draw."""
+
 TASKS = ("classification", "regression")
 """Classification fits labels +1/-1 with the squared loss and predicts the sign; regression fits real targets."""
 
@@ -23,20 +35,24 @@ def check_choice(value, name: str, choices) -> str:
     return value
 
 
-def check_positive(value, name: str) -> float:
-    """``value`` must be a finite real number ``> 0``."""
+def check_positive(value, name: str, low: float = 0.0, high: float = np.inf) -> float:
+    """``value`` must be a finite real number ``> 0``, and within ``[low, high]`` when those are given."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a positive number; got {value!r}")
     v = float(value)
     if not np.isfinite(v) or v <= 0:
         raise ValueError(f"{name} must be a positive finite number; got {value!r}")
+    if v < low or v > high:
+        raise ValueError(f"{name} must lie in [{low:g}, {high:g}]; got {value!r}")
     return v
 
 
-def check_count(value, name: str) -> int:
-    """``value`` must be an integer ``>= 1``."""
+def check_count(value, name: str, high: int | None = None) -> int:
+    """``value`` must be an integer ``>= 1`` (and ``<= high`` when given)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be at most {high}; got {value!r}")
     return int(value)
 
 
@@ -61,6 +77,8 @@ def check_X(X, *, max_points: int = MAX_POINTS, d: int = 2) -> np.ndarray:
         raise ValueError(f"X has {A.shape[0]} points; the limit is max_points={max_points}")
     if not np.all(np.isfinite(A)):
         raise ValueError("X contains NaN or infinite values")
+    if np.max(np.abs(A)) > MAX_MAGNITUDE:
+        raise ValueError(f"X has values beyond +-{MAX_MAGNITUDE:g}: rescale the data")
     return A
 
 
@@ -76,6 +94,8 @@ def check_y(y, n: int, task: str) -> np.ndarray:
         raise ValueError(f"y has {a.shape[0]} entries but X has {n} points: the lengths must match")
     if not np.all(np.isfinite(a)):
         raise ValueError("y contains NaN or infinite values")
+    if a.size and np.max(np.abs(a)) > MAX_MAGNITUDE:
+        raise ValueError(f"y has values beyond +-{MAX_MAGNITUDE:g}: rescale the targets")
     if task == "classification":
         bad = np.unique(a[(a != 1.0) & (a != -1.0)])
         if bad.size:

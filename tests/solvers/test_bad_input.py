@@ -130,3 +130,35 @@ def test_degenerate_data_gated():
         model = GatedReLU(0.05).fit(X, y)
         assert model.certified_ is False
         assert np.isfinite(model.objective_)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"beta": 1e-300}, "beta must lie in"),
+        ({"tol": 1.0}, "tol must lie in"),
+        ({"patterns": "sampled", "n_patterns": 10**9}, "n_patterns must be at most"),
+    ],
+)
+def test_out_of_range_hyper_parameters_are_named(kwargs, message):
+    X = np.random.default_rng(0).uniform(-1, 1, (6, 2))
+    y = np.array([1.0, -1, 1, -1, 1, -1])
+    with pytest.raises(ValueError, match=message):
+        ConvexReLU(**kwargs).fit(X, y)
+
+
+@pytest.mark.parametrize("scale, name", [(1e200, "X"), (1.0, "y")])
+def test_values_beyond_the_working_range_ask_to_rescale(scale, name):
+    X = np.random.default_rng(0).uniform(-1, 1, (6, 2)) * scale
+    y = np.array([1.0, -2, 3, -1, 2, 1e200]) if name == "y" else np.ones(6)
+    with pytest.raises(ValueError, match=f"{name} has values beyond"):
+        ConvexReLU(task="regression").fit(X, y)
+
+
+def test_diverging_sgd_is_a_clear_error():
+    from solvers import NonconvexReLU
+
+    X = np.random.default_rng(0).uniform(-1, 1, (20, 2))
+    y = np.sign(X[:, 0])
+    with pytest.raises(ValueError, match="diverged"):
+        NonconvexReLU(optimizer="sgd", lr=1.0, steps=300).fit(X, y)

@@ -149,7 +149,7 @@ def test_exact_method_agrees_with_reference(task, X, y, beta):
 def test_warm_start_passes_the_previous_network(monkeypatch):
     calls = []
 
-    def fake_solve_exact(X, y, beta, init, oracle=None):
+    def fake_solve_exact(X, y, beta, init, oracle=None, max_seconds=None):
         calls.append(init)
         return SolveResult(solve_reference(X, y, beta).network, n_iter=1)
 

@@ -135,3 +135,11 @@ def test_a_stopped_solve_says_why_and_is_not_certified(monkeypatch):
     model = ConvexReLU(beta).fit(X, y)
     assert not model.certified_
     assert "not certified" in model.certificate_reason_ and "pricing rounds" in model.certificate_reason_
+
+
+def test_time_limit_stops_and_says_so():
+    X, y = xor(150, 9)
+    beta = 1e-3 * beta_max(X, y)
+    res = solve_exact(X, y, beta, max_seconds=1e-9)
+    assert not res.info["converged"] and "time limit" in res.info["reason"]
+    assert res.n_iter == 1
