@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 
 from geometry import lift
 
@@ -36,6 +37,15 @@ TIGHT_RTOL = 1e-6
 """A cone constraint with ``|z_j . u| <= TIGHT_RTOL ||z_j|| ||u||`` is tight (the neuron's line passes z_j)."""
 
 
+def full_svd(M: np.ndarray):
+    """``M = U diag(s) V^T`` with square ``U``, ``V``; LAPACK's divide-and-conquer driver can fail to
+    converge on some finite matrices, and the QR-iteration driver then takes over."""
+    try:
+        return np.linalg.svd(M, full_matrices=True)
+    except np.linalg.LinAlgError:
+        return scipy.linalg.svd(M, full_matrices=True, lapack_driver="gesvd")
+
+
 def caratheodory_masses(F: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Masses ``c' >= 0`` with ``F c' = F c`` and ``sum c' = sum c`` whose support has linearly independent
     columns of ``[F; 1]`` (at most ``rows + 1`` nonzeros); ``F`` holds the signed features as columns."""
@@ -43,7 +53,7 @@ def caratheodory_masses(F: np.ndarray, c: np.ndarray) -> np.ndarray:
     alive = np.flatnonzero(c > 0.0)
     while alive.size:
         M = np.vstack([F[:, alive], np.ones((1, alive.size))])
-        _, sv, Vt = np.linalg.svd(M, full_matrices=True)
+        _, sv, Vt = full_svd(M)
         rank = int(np.sum(sv > NULL_RTOL * sv[0]))
         if rank >= alive.size:
             break
@@ -125,7 +135,7 @@ def _null_basis(A: np.ndarray, k: int) -> np.ndarray:
     """Orthonormal basis (k, r) of ``{u : A u = 0}``."""
     if A.shape[0] == 0:
         return np.eye(k)
-    _, sv, Vt = np.linalg.svd(A, full_matrices=True)
+    _, sv, Vt = full_svd(A)
     rank = int(np.sum(sv > NULL_RTOL * sv[0])) if sv.size else 0
     return Vt[rank:].T
 

@@ -143,3 +143,18 @@ def test_time_limit_stops_and_says_so():
     res = solve_exact(X, y, beta, max_seconds=1e-9)
     assert not res.info["converged"] and "time limit" in res.info["reason"]
     assert res.n_iter == 1
+
+
+def test_svd_falls_back_when_lapack_does_not_converge(monkeypatch):
+    from solvers.polish import full_svd
+
+    def fails(*args, **kwargs):
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+    M = np.random.default_rng(0).standard_normal((6, 9))
+    monkeypatch.setattr(np.linalg, "svd", fails)
+    U, s, Vt = full_svd(M)
+    S = np.zeros((6, 9))
+    S[:6, :6] = np.diag(s)
+    assert np.allclose(U @ S @ Vt, M)
+    assert Vt.shape == (9, 9)
