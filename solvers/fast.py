@@ -30,7 +30,7 @@ from geometry import lift
 from geometry.dual import PlanarOracle
 
 from .network import ReLUNetwork, merge_parallel
-from .polish import caratheodory_prune
+from .polish import caratheodory_prune, full_svd
 from .result import SolveResult
 
 ON_LINE = 1e-10
@@ -65,7 +65,7 @@ def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face |
     pattern = s >= 0
     pattern[list(on_line)] = True
     if on_line:
-        _, sv, vt = np.linalg.svd(Z[list(on_line)])
+        _, sv, vt = full_svd(Z[list(on_line)])
         rank = int(np.sum(sv > 1e-10 * sv[0]))
         basis = vt[rank:].T
     else:
