@@ -346,6 +346,7 @@ def solve_exact(
     history = []
     converged, reason = False, ""
     resolved = False  # whether the master was just re-solved from scratch
+    lazy = True  # price vertices and edges first; cell interiors only when they show no violation
     n_iter = 0
     peak_value = np.inf
     for n_iter in range(1, max_iter + 1):
@@ -409,7 +410,7 @@ def solve_exact(
         faces = [faces[j] for j in keep]
         x = np.concatenate([blocks[j] for j in keep]) if keep else np.zeros(0)
         resid = y - (np.hstack([f.A for f in faces]) @ x if faces else 0.0)
-        peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation, lazy=True)
+        peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation, lazy=lazy)
         peak_value = peaks.value
         history.append(peak_value / beta)
         if peak_value <= beta * (1 + phi_tol):
@@ -447,8 +448,13 @@ def solve_exact(
             added += 1
         x = np.concatenate(blocks) if blocks else np.zeros(0)
         if added == 0:
-            # the violations sit on faces already in the set: the master was not solved accurately
-            # enough.  Solve it once more from scratch (interior point, then Newton) and price again.
+            # the violations sit on faces already in the set.  A lazy pricing saw only vertices and
+            # edges (a rounding-level violation there hides a real one inside a cell): price fully.
+            # Otherwise the master was not solved accurately enough: solve it once more from scratch
+            # (interior point, then Newton) and price again.
+            if lazy:
+                lazy = False
+                continue
             if faces and not resolved:
                 resolved = True
                 master = _Master(faces, y, beta)
@@ -461,7 +467,7 @@ def solve_exact(
                 f"on faces already in the working set)"
             )
             break
-        resolved = False
+        resolved, lazy = False, True
     else:
         reason = f"it used its {max_iter} pricing rounds with phi/beta = {peak_value / beta:.3g}"
     blocks = _Master(faces, y, beta).blocks(x) if faces else []

@@ -158,3 +158,16 @@ def test_svd_falls_back_when_lapack_does_not_converge(monkeypatch):
     S[:6, :6] = np.diag(s)
     assert np.allclose(U @ S @ Vt, M)
     assert Vt.shape == (9, 9)
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_all_points_on_one_line_certify_at_small_beta(seed):
+    """Rounding-level violations at vertices must not hide a real one inside a cell (lazy pricing)."""
+    n = 40
+    t = np.linspace(-1, 1, n)
+    X = np.column_stack([t, 0.5 * t + 0.1])
+    y = np.where(np.random.default_rng(seed).standard_normal(n) > 0, 1.0, -1.0)
+    beta = 1e-3 * beta_max(X, y)
+    res = solve_exact(X, y, beta)
+    assert res.info["converged"], res.info["reason"]
+    assert certify(X, y, res.network, beta).certified
