@@ -20,7 +20,7 @@ from geometry import MAX_POINTS, PlanarOracle, pattern_count, sampled_patterns
 from .certificate import DEFAULT_TOL, certify
 from .fast import solve_exact
 from .network import ReLUNetwork, canonical_objective
-from .reference import REFERENCE_MAX_POINTS, solve_reference
+from .reference import solve_reference
 from .result import SolveResult
 from .validation import (
     MAX_PATTERNS,
@@ -71,6 +71,14 @@ class _Estimator:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
+
+    def _check_common(self) -> tuple[float, float]:
+        """The checks every estimator shares (``beta``, ``task``, ``seed``, ``tol``); returns beta and tol."""
+        beta = check_positive(self.beta, "beta", low=MIN_BETA)
+        check_choice(self.task, "task", TASKS)
+        check_seed(self.seed)
+        tol = check_positive(self.tol, "tol", high=MAX_TOL)
+        return beta, tol
 
     def _check_predict_X(self, X) -> np.ndarray:
         check_fitted(self, self._fitted_attr)
@@ -147,13 +155,10 @@ class ConvexReLU(_Estimator):
         self.max_seconds = max_seconds
 
     def _check_params(self) -> float:
-        beta = check_positive(self.beta, "beta", low=MIN_BETA)
-        check_choice(self.task, "task", TASKS)
+        beta, _ = self._check_common()
         check_choice(self.method, "method", METHODS)
         check_choice(self.patterns, "patterns", PATTERN_MODES)
         check_count(self.n_patterns, "n_patterns", high=MAX_PATTERNS)
-        check_seed(self.seed)
-        check_positive(self.tol, "tol", high=MAX_TOL)
         check_count(self.max_points, "max_points")
         if self.max_seconds is not None:
             check_positive(self.max_seconds, "max_seconds")

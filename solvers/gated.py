@@ -32,13 +32,8 @@ from .estimator import PATTERN_MODES, _Estimator
 from .polish import Blocks, newton_refine, sparsify_blocks
 from .validation import (
     MAX_PATTERNS,
-    MAX_TOL,
-    MIN_BETA,
-    TASKS,
     check_choice,
     check_count,
-    check_positive,
-    check_seed,
     check_X,
     check_y,
 )
@@ -207,12 +202,9 @@ class GatedReLU(_Estimator):
 
     def fit(self, X, y):
         """Fit the group lasso to ``X`` (n, 2) and ``y`` (n,); returns ``self``."""
-        beta = check_positive(self.beta, "beta", low=MIN_BETA)
-        check_choice(self.task, "task", TASKS)
+        beta, tol = self._check_common()
         check_choice(self.patterns, "patterns", PATTERN_MODES)
         check_count(self.n_patterns, "n_patterns", high=MAX_PATTERNS)
-        check_seed(self.seed)
-        tol = check_positive(self.tol, "tol", high=MAX_TOL)
         check_count(self.max_rounds, "max_rounds")
         check_count(self.max_points, "max_points")
         X = check_X(X, max_points=self.max_points)

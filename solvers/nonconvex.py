@@ -19,7 +19,7 @@ import numpy as np
 from .certificate import DEFAULT_TOL, certify
 from .estimator import _Estimator
 from .network import ReLUNetwork, canonical_objective
-from .validation import MIN_BETA, TASKS, check_choice, check_count, check_positive, check_seed, check_X, check_y
+from .validation import check_choice, check_count, check_positive, check_X, check_y
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -102,13 +102,11 @@ class NonconvexReLU(_Estimator):
 
     def fit(self, X, y):
         """Train from the seeded random start, certify the result, and return ``self``."""
-        beta = check_positive(self.beta, "beta", low=MIN_BETA)
-        check_choice(self.task, "task", TASKS)
+        beta, tol = self._check_common()
         check_choice(self.optimizer, "optimizer", OPTIMIZERS)
         check_count(self.width, "width")
         check_count(self.steps, "steps")
         check_positive(self.lr, "lr")
-        check_seed(self.seed)
         X = check_X(X)
         y = check_y(y, X.shape[0], self.task)
         t0 = time.perf_counter()
@@ -120,7 +118,7 @@ class NonconvexReLU(_Estimator):
         if not np.all(np.isfinite(run.history)):
             raise ValueError(f"{self.optimizer} diverged with lr={self.lr!r}: lower the learning rate")
         net = run.network
-        cert = certify(X, y, net, beta, float(self.tol))
+        cert = certify(X, y, net, beta, tol)
         self.network_ = net
         self.hidden_weights_, self.hidden_biases_, self.output_weights_ = net.W.copy(), net.b.copy(), net.a.copy()
         self.history_ = run.history
