@@ -25,9 +25,23 @@ def wait_idle(page) -> None:
 
 
 def fitted_to(page, n: int) -> None:
-    """Wait until the certificate panel reports a fit to ``n`` points (and the run is over)."""
+    """Wait until the certificate panel reports a fit to ``n`` points, the run is over and the
+    canvas holds those ``n`` points (the component takes its new data after the panel is drawn)."""
     page.get_by_text(f"fitted to {n} points", exact=False).first.wait_for(timeout=60_000)
     wait_idle(page)
+    wait_canvas(page, lambda points: len(points) == n)
+
+
+def wait_canvas(page, condition, timeout: float = 30.0) -> list:
+    """Poll the canvas's points until ``condition(points)`` holds; fail with the last points seen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        points = canvas_points(page)
+        if condition(points):
+            return points
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the canvas still shows {points}")
+        page.wait_for_timeout(50)
 
 
 def open_app(page, url: str, n: int) -> float:
@@ -240,7 +254,7 @@ def test_undo_redo_clear_reach_the_canvas_and_the_share_box(app_server, page):
     page.get_by_role("button", name="Clear").click()
     page.get_by_text("The canvas is empty", exact=False).first.wait_for()
     wait_idle(page)
-    assert canvas_points(page) == []
+    assert wait_canvas(page, lambda points: points == []) == []
     wait_url_points(page, 0)
     share = page.locator("[data-testid=stSidebar] [data-testid=stCode]").inner_text()
     assert share.startswith(app_server) and decode(url_params(share)) == url_state(page)
