@@ -18,7 +18,7 @@ GRID = 64
 """The canvas background is the network output at GRID x GRID cell centres."""
 
 FIT_SECONDS = 20.0
-"""Time budget of the exact solver in the page; a fit that runs out says so instead of certifying."""
+"""Time budget of the exact and gated solvers in the page; a fit that runs out says so instead of certifying."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def make_estimator(task: str, beta: float, model: str, k: int, seed: int, n_poin
         return ConvexReLU(beta=beta, task=task, method="exact", max_seconds=FIT_SECONDS)
     if model == "gated":
         patterns = "all" if n_points <= GATED_MAX_POINTS else "sampled"
-        return GatedReLU(beta=beta, task=task, patterns=patterns, n_patterns=k, seed=seed)
+        return GatedReLU(beta=beta, task=task, patterns=patterns, n_patterns=k, seed=seed, max_seconds=FIT_SECONDS)
     if model == "sampled":
         return ConvexReLU(beta=beta, task=task, method="exact", patterns="sampled", n_patterns=k, seed=seed)
     if model == "reference":

@@ -22,13 +22,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import clarabel
 import numpy as np
-from scipy import sparse
 
 from geometry import lift
 from geometry.dual import PlanarOracle
 
+from .group_lasso import GroupLasso
 from .network import ReLUNetwork, merge_parallel
 from .polish import caratheodory_prune, full_svd
 from .result import SolveResult
@@ -81,188 +80,6 @@ def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face |
     return Face(int(sign), on_line, pattern, basis, A, M, key, float(zn.max()))
 
 
-def _block_solve(G: np.ndarray, g: np.ndarray, beta: float) -> np.ndarray:
-    """``argmin_x 1/2 x^T G x - g^T x + beta ||x||`` (a group soft-threshold with curvature ``G``)."""
-    ng = np.linalg.norm(g)
-    if ng <= beta:
-        return np.zeros_like(g)
-    mu, Q = np.linalg.eigh(G)
-    mu = np.maximum(mu, 0.0)
-    h = Q.T @ g
-    # x = (G + rho I)^{-1} g with ||x|| = beta / rho; in omega = 1/rho solve 1/sqrt(s(omega)) = 1/beta,
-    # s(omega) = sum h_k^2 / (1 + mu_k omega)^2 (Newton from omega = 0 converges monotonically).
-    omega = 0.0
-    for _ in range(60):
-        den = 1.0 + mu * omega
-        s = np.sum(h**2 / den**2)
-        f = 1.0 / np.sqrt(s) - 1.0 / beta
-        ds = -2.0 * np.sum(h**2 * mu / den**3)
-        df = -0.5 * s**-1.5 * ds
-        if df <= 0:
-            break
-        step = f / df
-        omega -= step
-        if abs(step) <= 1e-15 * max(omega, 1e-300):
-            break
-    x = omega * (Q @ (h / (1.0 + mu * omega)))
-    return x
-
-
-class _Master:
-    """The group lasso on the working set of faces (cone constraints handled by the caller)."""
-
-    def __init__(self, faces: list[Face], y: np.ndarray, beta: float):
-        self.faces, self.y, self.beta = faces, y, beta
-        self.dims = [f.dim for f in faces]
-        self.J = len(faces)
-        self.offsets = np.concatenate([[0], np.cumsum(self.dims)]).astype(int)
-        self.seg = np.repeat(np.arange(self.J), self.dims)
-        self.A = np.hstack([f.A for f in faces]) if faces else np.zeros((len(y), 0))
-        self.G = self.A.T @ self.A
-        self.Ay = self.A.T @ y
-
-    def blocks(self, x: np.ndarray) -> list[np.ndarray]:
-        o = self.offsets
-        return [x[o[j] : o[j + 1]] for j in range(self.J)]
-
-    def norms(self, x: np.ndarray) -> np.ndarray:
-        """``||x_j||`` for every block."""
-        return np.sqrt(np.bincount(self.seg, weights=x * x, minlength=self.J))
-
-    def objective(self, x: np.ndarray) -> float:
-        """``1/2 ||A x - y||^2 + beta sum_j ||x_j||``."""
-        r = self.A @ x - self.y
-        return 0.5 * float(r @ r) + self.beta * float(self.norms(x).sum())
-
-    def solve(self, x: np.ndarray, warm: bool = True) -> np.ndarray:
-        """Newton from a warm start when that reaches the optimum; otherwise an interior point method
-        (Clarabel) finds the support and Newton polishes it.  KKT residual ~1e-13."""
-        if self.J == 0:
-            return x
-        if warm and np.any(x):
-            xn = self._newton(x, 8)
-            if self.kkt(xn) <= 1e-10:
-                return xn
-        x = self._interior_point(x)
-        return self._newton(x, 50)
-
-    def kkt(self, x: np.ndarray) -> float:
-        """Largest violation of the optimality conditions, relative to beta."""
-        g = self.Ay - self.G @ x
-        nb = self.norms(x)
-        on = nb[self.seg] > 0
-        unit = np.where(on, x / np.where(on, nb[self.seg], 1.0), 0.0)
-        res = np.where(on, g - self.beta * unit, g)
-        rn = np.sqrt(np.bincount(self.seg, weights=res * res, minlength=self.J)) / self.beta
-        active = nb > 0
-        worst_on = rn[active].max() if active.any() else 0.0
-        worst_off = (rn[~active] - 1.0).max() if (~active).any() else 0.0
-        return float(max(worst_on, worst_off, 0.0))
-
-    def _interior_point(self, x: np.ndarray) -> np.ndarray:
-        """``min 1/2 x^T G x - (A^T y)^T x + beta sum_j t_j`` s.t. ``||x_j|| <= t_j`` with Clarabel."""
-        J, N = self.J, self.G.shape[0]
-        Gu = np.triu(self.G)
-        r_, c_ = np.nonzero(Gu)
-        P = sparse.csc_matrix((Gu[r_, c_], (r_, c_)), shape=(N + J, N + J))
-        q = np.concatenate([-self.Ay, np.full(J, self.beta)])
-        # rows: for each block j, (t_j, x_j) in the second-order cone, as  -[t_j; x_j] + s = 0
-        cols = np.concatenate([np.concatenate([[N + j], np.arange(self.offsets[j], self.offsets[j + 1])]) for j in range(J)])
-        A = sparse.csc_matrix((-np.ones(cols.size), (np.arange(cols.size), cols)), shape=(cols.size, N + J))
-        cones = [clarabel.SecondOrderConeT(d + 1) for d in self.dims]
-        settings = clarabel.DefaultSettings()
-        settings.verbose = False
-        settings.tol_gap_abs = 1e-12
-        settings.tol_gap_rel = 1e-12
-        settings.tol_feas = 1e-12
-        settings.max_iter = 200
-        sol = clarabel.DefaultSolver(P, q, A, np.zeros(A.shape[0]), cones, settings).solve()
-        z = np.asarray(sol.x)[:N]
-        if not np.all(np.isfinite(z)):
-            return x
-        # blocks at the solver's noise level are zero
-        nb = self.norms(z)
-        z = np.where((nb <= 1e-7 * max(nb.max(initial=0.0), 1e-300))[self.seg], 0.0, z)
-        return z if self.objective(z) <= self.objective(x) + 1e-12 * abs(self.objective(x)) else x
-
-    def _newton(self, x: np.ndarray, iters: int) -> np.ndarray:
-        """Newton's method on the support (nonzero blocks), where the objective is smooth.  A block
-        that the step would carry through zero is set to zero instead (its optimum is the kink)."""
-        beta, G = self.beta, self.G
-        scale = max(1.0, float(np.linalg.norm(self.Ay)))
-        x = x.copy()
-        for _ in range(iters):
-            nb = self.norms(x)
-            # tiny blocks whose zero is optimal given the rest: drop
-            grad_full = G @ x - self.Ay
-            tiny = (nb > 0) & (nb <= 1e-6 * nb.max(initial=0.0))
-            for j in np.flatnonzero(tiny):
-                sl = slice(self.offsets[j], self.offsets[j + 1])
-                if np.linalg.norm(grad_full[sl] - G[sl, sl] @ x[sl]) <= beta * (1 + 1e-9):
-                    x[sl] = 0.0
-                    nb[j] = 0.0
-            on_blocks = nb > 0
-            if not on_blocks.any():
-                return x
-            idx = np.flatnonzero(on_blocks[self.seg])
-            seg = self.seg[idx]
-            xs = x[idx]
-            unit = xs / nb[seg]
-            grad = G[idx] @ x - self.Ay[idx] + beta * unit
-            gnorm = float(np.linalg.norm(grad))
-            if gnorm <= 1e-14 * scale:
-                # optimal on the support: zero blocks that violate ||A_j^T r|| <= beta join it
-                woke = False
-                for j in np.flatnonzero(~on_blocks):
-                    sl = slice(self.offsets[j], self.offsets[j + 1])
-                    g = self.Ay[sl] - G[sl] @ x
-                    if np.linalg.norm(g) > beta * (1 + 1e-11):
-                        x[sl] = _block_solve(G[sl, sl], g, beta)
-                        woke = True
-                if not woke:
-                    return x
-                continue
-            H = G[np.ix_(idx, idx)].copy()
-            same = seg[:, None] == seg[None, :]
-            H += np.where(same, (beta / nb[seg])[:, None] * (np.eye(idx.size) - unit[:, None] * unit[None, :]), 0.0)
-            # least squares: redundant faces (a vertex at the end of an edge in the set) make H singular
-            step = -np.linalg.lstsq(H, grad, rcond=1e-13)[0]
-            f0 = self.objective(x)
-            # the step is exact only while the support stays: it stops where a block first reaches
-            # zero (a 1-D block changing sign, or a block passing close to the origin), which is
-            # where degenerate masters (several neuron pairs adding up to the same linear function)
-            # want to go; that block then leaves the support
-            xd = np.bincount(seg, weights=xs * step, minlength=self.J)
-            dd = np.bincount(seg, weights=step * step, minlength=self.J)
-            moving = dd > 0
-            t_min = np.where(moving, -xd / np.where(moving, dd, 1.0), np.inf)
-            closest = nb**2 - np.where(moving, xd * xd / np.where(moving, dd, 1.0), 0.0)
-            hits = on_blocks & (t_min > 0) & (closest <= 1e-2 * nb**2)
-            t_stop = float(t_min[hits].min()) if hits.any() else np.inf
-            slope = max(0.0, -float(grad @ step))
-            t, accepted = min(1.0, t_stop), None
-            for _ in range(20):
-                trial = x.copy()
-                trial[idx] = xs + t * step
-                if t == t_stop:
-                    trial[np.flatnonzero((hits & (t_min <= t_stop * (1 + 1e-12)))[self.seg])] = 0.0
-                f1 = self.objective(trial)
-                if f1 <= f0 - 1e-4 * t * slope:
-                    accepted = trial
-                    break
-                if f1 <= f0 + 1e-12 * abs(f0):
-                    # near rounding level the objective cannot see the gain: the gradient can
-                    tn = self.norms(trial)
-                    if np.all((tn > 0) == on_blocks):
-                        g1 = G[idx] @ trial - self.Ay[idx] + beta * trial[idx] / tn[seg]
-                        if np.linalg.norm(g1) <= (1 - 1e-4 * t) * gnorm:
-                            accepted = trial
-                            break
-                t *= 0.5
-            if accepted is None:
-                return x
-            x = accepted
-        return x
 
 
 def _slack(f: Face, b: np.ndarray) -> float:
@@ -270,7 +87,7 @@ def _slack(f: Face, b: np.ndarray) -> float:
     return 1e-12 * max(1.0, float(np.max(np.abs(f.M @ b))) if b.size else 1.0)
 
 
-def _first_crossings(faces: list[Face], master: _Master, x0: np.ndarray, x1: np.ndarray) -> dict:
+def _first_crossings(faces: list[Face], master: GroupLasso, x0: np.ndarray, x1: np.ndarray) -> dict:
     """For each block whose path ``x0_j + t (x1_j - x0_j)`` leaves its face's cone: ``(t_j, point)``, the
     fraction of the path at which it first meets a line and that line's data point."""
     out = {}
@@ -353,7 +170,7 @@ def solve_exact(
         # master: exact group lasso on the working set, cone constraints by the active-set rule
         guess = None  # a warm start for the master (x is the feasible point the next step starts from)
         for inner in range(10 * n + 10):
-            master = _Master(faces, y, beta)
+            master = GroupLasso([f.A for f in faces], y, beta)
             x1 = master.solve(x if guess is None else guess, warm=inner > 0)
             guess = None
             b0, b1 = master.blocks(x), master.blocks(x1)
@@ -367,7 +184,7 @@ def solve_exact(
                 b0, b1 = [b0[j] for j in keep], [b1[j] for j in keep]
                 x = np.concatenate(b0) if faces else np.zeros(0)
                 x1 = np.concatenate(b1) if faces else np.zeros(0)
-                master = _Master(faces, y, beta)
+                master = GroupLasso([f.A for f in faces], y, beta)
             out = [j for j, f in enumerate(faces) if not np.any(b0[j]) and np.any(f.M @ b1[j] < -_slack(f, b1[j]))]
             if out:
                 faces = [f for j, f in enumerate(faces) if j not in out]
@@ -405,7 +222,7 @@ def solve_exact(
                 new_blocks.append(b)
             faces, x = _merge_faces(new_faces, new_blocks)
         # drop empty faces, then price every face of the arrangement with the exact oracle
-        blocks = _Master(faces, y, beta).blocks(x) if faces else []
+        blocks = GroupLasso([f.A for f in faces], y, beta).blocks(x) if faces else []
         keep = [j for j, b in enumerate(blocks) if np.any(b)]
         faces = [faces[j] for j in keep]
         x = np.concatenate([blocks[j] for j in keep]) if keep else np.zeros(0)
@@ -421,7 +238,7 @@ def solve_exact(
             break
         known = {f.key for f in faces}
         added = 0
-        blocks = _Master(faces, y, beta).blocks(x) if faces else []
+        blocks = GroupLasso([f.A for f in faces], y, beta).blocks(x) if faces else []
         for val, u, s in zip(peaks.values, peaks.neurons, peaks.signs):
             if val <= beta * (1 + phi_tol):
                 continue
@@ -457,7 +274,7 @@ def solve_exact(
                 continue
             if faces and not resolved:
                 resolved = True
-                master = _Master(faces, y, beta)
+                master = GroupLasso([f.A for f in faces], y, beta)
                 x1 = master.solve(x, warm=False)
                 if not _first_crossings(faces, master, x, x1):
                     x = x1
@@ -470,7 +287,7 @@ def solve_exact(
         resolved, lazy = False, True
     else:
         reason = f"it used its {max_iter} pricing rounds with phi/beta = {peak_value / beta:.3g}"
-    blocks = _Master(faces, y, beta).blocks(x) if faces else []
+    blocks = GroupLasso([f.A for f in faces], y, beta).blocks(x) if faces else []
     # a degenerate optimum can spread over more than n + 1 neurons: keep outputs and penalty, drop the rest
     net = caratheodory_prune(X, _network(faces, blocks, k))
     info = {

@@ -8,8 +8,8 @@ linear part.  With all patterns the problem relaxes the ReLU twin (``u = v - w``
 ``||v - w|| <= ||v|| + ||w||``), so its optimum is a LOWER bound on the ReLU optimum ``p*``; its solution
 is not a ReLU network and no ReLU certificate applies to it.
 
-Solved by a working-set method: the group lasso on a few patterns (Clarabel, then Newton's method on its
-nonzero blocks for machine accuracy), priced over EVERY pattern by ``||Z^T D_i r||``, the most violated
+Solved by a working-set method: the group lasso on a few patterns (:mod:`solvers.group_lasso`: Newton's
+method from the previous round's blocks, Clarabel when that falls short), priced over EVERY pattern by ``||Z^T D_i r||``, the most violated
 patterns added, until the group lasso's own duality gap is within the tolerance:
 
     d(v) = -1/2 ||v - y||^2 + 1/2 ||y||^2,   v = min(1, beta / max_i ||Z^T D_i r||) r,   r = y - A u.
@@ -18,10 +18,8 @@ patterns added, until the group lasso's own duality gap is within the tolerance:
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import dataclass
 
-import cvxpy as cp
 import numpy as np
 from scipy.optimize import linprog
 
@@ -29,11 +27,13 @@ from geometry import MAX_POINTS, activation_patterns, lift, sampled_patterns
 
 from .certificate import DEFAULT_TOL, dual_objective, relative
 from .estimator import PATTERN_MODES, _Estimator
-from .polish import Blocks, newton_refine, sparsify_blocks
+from .group_lasso import GroupLasso
+from .polish import Blocks, sparsify_blocks
 from .validation import (
     MAX_PATTERNS,
     check_choice,
     check_count,
+    check_positive,
     check_X,
     check_y,
 )
@@ -55,6 +55,7 @@ class GatedSolution:
     relative_gap: float
     n_iter: int
     converged: bool
+    timed_out: bool = False
 
 
 def gated_prediction(Z: np.ndarray, D: np.ndarray, U: np.ndarray) -> np.ndarray:
@@ -73,30 +74,26 @@ def gated_correlations(Z: np.ndarray, Df: np.ndarray, r: np.ndarray) -> np.ndarr
     return np.linalg.norm((Df * r) @ Z, axis=1)
 
 
-def _restricted_group_lasso(Z: np.ndarray, y: np.ndarray, Dw: np.ndarray, beta: float) -> np.ndarray:
-    """The group lasso on the working-set patterns ``Dw`` with Clarabel (a small SOCP)."""
-    P, k = Dw.shape[0], Z.shape[1]
-    U = cp.Variable((P, k))
-    pred = cp.sum(cp.multiply(Dw.T.astype(float), Z @ U.T), axis=1)
-    prob = cp.Problem(cp.Minimize(0.5 * cp.sum_squares(pred - y) + beta * cp.sum(cp.norm(U, 2, axis=1))))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "may be inaccurate": Newton and the gap judge it
-        prob.solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
-    if U.value is None:
-        raise RuntimeError(f"the gated working-set solve failed (CVXPY status {prob.status})")
-    return np.array(U.value)
-
-
 def solve_gated(
-    X, y, beta: float, patterns=None, *, tol: float = 1e-8, max_rounds: int = 50, batch: int | None = None
+    X,
+    y,
+    beta: float,
+    patterns=None,
+    *,
+    tol: float = 1e-8,
+    max_rounds: int = 50,
+    batch: int | None = None,
+    max_seconds: float | None = None,
 ) -> GatedSolution:
     """Group lasso over all patterns of ``[X, 1]`` (or the given ``(P, n)`` bool patterns).
 
-    Working-set method: solve the problem on a few patterns (Clarabel, then Newton's method on the nonzero
-    blocks), price EVERY pattern by ``||Z^T D_i r||`` at the residual ``r``, add the ``batch`` most violated
+    Working-set method: solve the problem on a few patterns (:class:`~solvers.group_lasso.GroupLasso`:
+    Newton's method from the previous round's blocks, Clarabel when that does not reach the optimum), price EVERY pattern by ``||Z^T D_i r||`` at the residual ``r``, add the ``batch`` most violated
     ones, and stop when the duality gap ``p - d(v)`` with ``v = min(1, beta / max_i ||Z^T D_i r||) r`` is at
-    most ``tol * p``, or when no pattern is violated (the gap is then the solver's accuracy).
+    most ``tol * p``, when no pattern is violated (the gap is then the solver's accuracy), or at the end of
+    the first round that ends after ``max_seconds``.
     """
+    t0 = time.perf_counter()
     X = np.asarray(X, float)
     y = np.asarray(y, float)
     Z = lift(X)
@@ -115,32 +112,41 @@ def solve_gated(
 
     U = np.zeros((P, k))
     p, v, d, corr = evaluate(U)
-    working = np.zeros(P, bool)
+    work = np.zeros(0, int)  # working-set patterns; x holds their blocks
+    x = np.zeros(0)
     rounds, converged = 0, p - d <= tol * p
     best = (p - d, U, p, v, d)
+    timed_out = False
     while not converged and rounds < max_rounds:
+        if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
+            timed_out = True
+            break
         rounds += 1
-        fresh = np.flatnonzero(~working & (corr > beta))
+        outside = np.ones(P, bool)
+        outside[work] = False
+        fresh = np.flatnonzero(outside & (corr > beta))
         if fresh.size == 0:
             break  # every pattern prices within beta: what remains is the solver's accuracy
-        working[fresh[np.argsort(-corr[fresh])][:batch]] = True
-        idx = np.flatnonzero(working)
-        Uw = _restricted_group_lasso(Z, y, D[idx], beta)
-        nb = np.linalg.norm(Uw, axis=1)
-        keep = nb >= 1e-8 * nb.max(initial=0.0)
-        keep &= nb > 0
-        blocks = sparsify_blocks(Z, Blocks(D[idx][keep], np.ones(int(keep.sum())), Uw[keep]))
-        blocks = newton_refine(Z, y, beta, blocks, cones=False)
+        work = np.concatenate([work, fresh[np.argsort(-corr[fresh])][:batch]])
+        x = np.concatenate([x, np.zeros(k * (work.size - x.size // k))])
+        x = GroupLasso([Df[i][:, None] * Z for i in work], y, beta, residual_form=True).solve(x)
+        Uw = x.reshape(-1, k)
+        live = np.any(Uw != 0.0, axis=1)  # blocks at zero leave the set (pricing brings them back if needed)
+        work, Uw = work[live], Uw[live]
+        if work.size > Z.shape[0] + 1:
+            # Caratheodory: the same outputs and penalty (so still optimal) on at most n + 1 blocks
+            kept = sparsify_blocks(Z, Blocks(D[work], np.ones(work.size), Uw))
+            row = {r.tobytes(): i for i, r in zip(work, D[work])}
+            work, Uw = np.array([row[pat.tobytes()] for pat in kept.patterns], int), kept.U
+        x = Uw.ravel()
         U = np.zeros((P, k))
-        row = {r.tobytes(): i for i, r in zip(idx, D[idx])}
-        for pat, u in zip(blocks.patterns, blocks.U):
-            U[row[pat.tobytes()]] = u
+        U[work] = x.reshape(-1, k)
         p, v, d, corr = evaluate(U)
         if p - d < best[0]:
             best = (p - d, U, p, v, d)
         converged = p - d <= tol * p
     gap, U, p, v, d = best
-    return GatedSolution(D, U, p, v, d, gap, relative(gap, p), rounds, bool(gap <= tol * p))
+    return GatedSolution(D, U, p, v, d, gap, relative(gap, p), rounds, bool(gap <= tol * p), timed_out)
 
 
 def interior_gate(Z: np.ndarray, pattern: np.ndarray) -> np.ndarray:
@@ -175,6 +181,9 @@ class GatedReLU(_Estimator):
     of the returned gates and blocks), ``certified_``, ``certificate_reason_``, ``tolerance_``,
     ``beta_max_`` (``max_i ||Z^T D_i y||``: the gated model is zero iff ``beta >= beta_max_``),
     ``n_patterns_``, ``n_iter_`` (working-set rounds), ``solve_time_``, ``converged_``, ``method_`` (``"gated"``).
+
+    ``max_seconds`` bounds the working-set rounds (``None``: no bound); a fit that runs out keeps its best
+    iterate and says in ``certificate_reason_`` that the group lasso was not fully solved.
     """
 
     _fitted_attr = "gates_"
@@ -190,6 +199,7 @@ class GatedReLU(_Estimator):
         tol=DEFAULT_TOL,
         max_rounds=50,
         max_points=MAX_POINTS,
+        max_seconds=None,
     ):
         self.beta = beta
         self.task = task
@@ -199,6 +209,7 @@ class GatedReLU(_Estimator):
         self.tol = tol
         self.max_rounds = max_rounds
         self.max_points = max_points
+        self.max_seconds = max_seconds
 
     def fit(self, X, y):
         """Fit the group lasso to ``X`` (n, 2) and ``y`` (n,); returns ``self``."""
@@ -207,6 +218,8 @@ class GatedReLU(_Estimator):
         check_count(self.n_patterns, "n_patterns", high=MAX_PATTERNS)
         check_count(self.max_rounds, "max_rounds")
         check_count(self.max_points, "max_points")
+        if self.max_seconds is not None:
+            check_positive(self.max_seconds, "max_seconds")
         X = check_X(X, max_points=self.max_points)
         y = check_y(y, X.shape[0], self.task)
         t0 = time.perf_counter()
@@ -222,7 +235,7 @@ class GatedReLU(_Estimator):
                     f"{X.shape[0]}: use patterns=\"sampled\""
                 )
             D = activation_patterns(X)
-        sol = solve_gated(X, y, beta, D, tol=tol, max_rounds=int(self.max_rounds))
+        sol = solve_gated(X, y, beta, D, tol=tol, max_rounds=int(self.max_rounds), max_seconds=self.max_seconds)
         active = np.flatnonzero(np.linalg.norm(sol.blocks, axis=1) > 0.0)
         U = sol.blocks[active]
         if gates is None:
@@ -248,6 +261,8 @@ class GatedReLU(_Estimator):
             else f"{D.shape[0]} sampled patterns (neither bound on p* is guaranteed)"
         )
         solved = "solved" if sol.converged else "NOT fully solved"
+        if sol.timed_out and not sol.converged:
+            solved += f" (time limit of {self.max_seconds:g} s)"
         self.certificate_reason_ = (
             f"not a ReLU certificate: gated ReLU is a relaxation of the ReLU problem (gates decoupled from "
             f"the weights); fit on {scope}; the group lasso was {solved} to relative gap "

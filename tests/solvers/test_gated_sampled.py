@@ -126,6 +126,20 @@ def test_solve_gated_duality_gap_is_honest():
     assert sol.relative_gap <= 1e-10
 
 
+def test_gated_time_limit_is_reported_and_its_dual_still_bounds():
+    """A budget that runs out before the first round: the zero start is returned, said to be unsolved,
+    and its dual objective is still a lower bound on the group lasso's optimum."""
+    X, y, beta = X_CLS, Y_CLS, 0.05
+    model = GatedReLU(beta, tol=1e-9, max_seconds=1e-12).fit(X, y)
+    assert not model.converged_ and model.n_iter_ == 0
+    assert "NOT fully solved (time limit" in model.certificate_reason_
+    assert model.dual_objective_ <= group_lasso_value(X, y, beta, lp_patterns(X)) + 1e-9
+    full = GatedReLU(beta, tol=1e-9, max_seconds=60.0).fit(X, y)
+    assert full.converged_ and "time limit" not in full.certificate_reason_
+    with pytest.raises(ValueError, match="max_seconds"):
+        GatedReLU(beta, max_seconds=0.0).fit(X, y)
+
+
 def test_gated_sampled_patterns():
     X, y, beta = X_CLS, Y_CLS, 0.05
     model = GatedReLU(beta, patterns="sampled", n_patterns=8, seed=1, tol=1e-9).fit(X, y)
