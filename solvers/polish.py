@@ -48,8 +48,52 @@ def full_svd(M: np.ndarray):
 
 def caratheodory_masses(F: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Masses ``c' >= 0`` with ``F c' = F c`` and ``sum c' = sum c`` whose support has linearly independent
-    columns of ``[F; 1]`` (at most ``rows + 1`` nonzeros); ``F`` holds the signed features as columns."""
+    columns of ``[F; 1]`` (at most ``rows + 1`` nonzeros); ``F`` holds the signed features as columns.
+
+    One SVD gives the null space of ``[F; 1]`` on the support; each null vector in turn moves the masses
+    until one reaches zero, and that coordinate is eliminated from the remaining null vectors.  A final
+    SVD confirms independence (and, should rounding have left a dependence, removes it step by step)."""
     c = np.asarray(c, float).copy()
+    alive = np.flatnonzero(c > 0.0)
+    if alive.size > 1:
+        fast = _eliminate_null_space(F[:, alive], c[alive])
+        if fast is not None:
+            c[alive] = fast
+    return _caratheodory_by_svd(F, c)
+
+
+def _eliminate_null_space(F: np.ndarray, c: np.ndarray) -> np.ndarray | None:
+    """The elimination of :func:`caratheodory_masses` on positive masses ``c``; ``None`` if rounding spoilt it."""
+    M = np.vstack([F, np.ones((1, c.size))])
+    _, sv, Vt = full_svd(M)
+    rank = int(np.sum(sv > NULL_RTOL * sv[0]))
+    null = Vt[rank:].T.copy()  # (m, k)
+    out = c.copy()
+    for q in range(null.shape[1]):
+        v = null[:, q]
+        size = np.abs(v).max(initial=0.0)
+        if size == 0.0:
+            continue
+        v = v / size
+        neg = v < -1e-12
+        if not neg.any():
+            continue
+        ratios = np.where(neg, out / np.where(neg, -v, 1.0), np.inf)
+        j = int(np.argmin(ratios))
+        out = np.maximum(out + ratios[j] * v, 0.0)
+        out[j] = 0.0
+        rest = null[:, q + 1 :]
+        rest -= np.outer(v, rest[j] / v[j])
+        rest[j] = 0.0
+    scale = float(np.abs(F).max(initial=0.0) * c.sum()) + 1e-300
+    if np.abs(F @ out - F @ c).max(initial=0.0) > 1e-10 * scale or abs(out.sum() - c.sum()) > 1e-10 * c.sum():
+        return None
+    return out
+
+
+def _caratheodory_by_svd(F: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """:func:`caratheodory_masses` one removal per SVD (the check, and the fallback)."""
+    c = c.copy()
     alive = np.flatnonzero(c > 0.0)
     while alive.size:
         M = np.vstack([F[:, alive], np.ones((1, alive.size))])
