@@ -3,7 +3,8 @@
 For each n and beta (a fraction of beta_max) on random XOR-labelled points it prints the median time of
 the fast method, of the reference where that finishes within REFERENCE_LIMIT seconds, their ratio, the
 relative difference of the two objectives, the fast fit's relative duality gap (exact phi), pricing
-rounds, neurons and the peak memory of the fast fit; then the warm-start re-fit after moving one point.
+rounds, neurons and the peak memory of the fast fit; then the warm-start re-fit after moving one point;
+then beta near the page's slider floor on its presets (n = 100, 200), with the page's time budget.
 Run: .venv/bin/python bench/solve_speed.py [n ...]
 """
 
@@ -99,6 +100,35 @@ def main(sizes):
             t_warm, res, _ = timed_fast(X2, y, beta, 5, init=prev)
             gap = certify(X2, y, res.network, beta).relative_gap
             print(f"{n:5d} {frac:9.3g} {t_cold:8.3f} {t_warm:8.3f} {res.n_iter:6d} {gap:9.1e}")
+    small_beta([m for m in sizes if m in (100, 200)])
+
+
+SMALL_BETA_SECONDS = 20.0
+"""The page's time budget for one fit (``app.fitting.FIT_SECONDS``)."""
+
+
+def small_beta(sizes):
+    """The regime the solver finds hardest: beta near the page's slider floor, far below beta_max, where the
+    optimum nearly interpolates the points with ~n neurons (many through two data points)."""
+    from app.presets import make_preset
+
+    if not sizes:
+        return
+    print(f"\nsmall beta on the page's presets (noise 0.1, seed 0), time budget {SMALL_BETA_SECONDS:g} s")
+    print(f"{'preset':>18} {'n':>5} {'beta':>7} {'beta/bmax':>9} {'time_s':>7} {'certified':>9} {'rel_gap':>9} "
+          f"{'rounds':>6} {'neurons':>7}")
+    for n in sizes:
+        for preset in ("xor", "spiral", "regression surface"):
+            pts = np.array(make_preset(preset, n, 0.1, 0))
+            X, y = pts[:, :2], pts[:, 2]
+            bmax = beta_max(X, y)
+            for beta in (1e-2, 1e-3):
+                t = time.perf_counter()
+                res = solve_exact(X, y, beta, max_seconds=SMALL_BETA_SECONDS)
+                seconds = time.perf_counter() - t
+                cert = certify(X, y, res.network, beta)
+                print(f"{preset:>18} {n:5d} {beta:7.0e} {beta / bmax:9.1e} {seconds:7.2f} {str(cert.certified):>9} "
+                      f"{cert.relative_gap:9.1e} {res.n_iter:6d} {res.network.width:7d}")
 
 
 if __name__ == "__main__":
