@@ -9,8 +9,9 @@ linear part.  With all patterns the problem relaxes the ReLU twin (``u = v - w``
 is not a ReLU network and no ReLU certificate applies to it.
 
 Solved by a working-set method: the group lasso on a few patterns (:mod:`solvers.group_lasso`: Newton's
-method from the previous round's blocks, Clarabel when that falls short), priced over EVERY pattern by ``||Z^T D_i r||``, the most violated
-patterns added, until the group lasso's own duality gap is within the tolerance:
+method from the previous round's blocks, Clarabel when that falls short), priced over EVERY pattern by
+``||Z^T D_i r||``, the most violated patterns added, until the group lasso's own duality gap is within the
+tolerance:
 
     d(v) = -1/2 ||v - y||^2 + 1/2 ||y||^2,   v = min(1, beta / max_i ||Z^T D_i r||) r,   r = y - A u.
 """
@@ -88,10 +89,11 @@ def solve_gated(
     """Group lasso over all patterns of ``[X, 1]`` (or the given ``(P, n)`` bool patterns).
 
     Working-set method: solve the problem on a few patterns (:class:`~solvers.group_lasso.GroupLasso`:
-    Newton's method from the previous round's blocks, Clarabel when that does not reach the optimum), price EVERY pattern by ``||Z^T D_i r||`` at the residual ``r``, add the ``batch`` most violated
-    ones, and stop when the duality gap ``p - d(v)`` with ``v = min(1, beta / max_i ||Z^T D_i r||) r`` is at
-    most ``tol * p``, when no pattern is violated (the gap is then the solver's accuracy), or at the end of
-    the first round that ends after ``max_seconds``.
+    Newton's method from the previous round's blocks, Clarabel when that does not reach the optimum; blocks
+    at zero leave the set and Caratheodory keeps at most ``n + 1``), price EVERY pattern by ``||Z^T D_i r||``
+    at the residual ``r``, add the ``batch`` most violated ones, and stop when the duality gap ``p - d(v)``
+    with ``v = min(1, beta / max_i ||Z^T D_i r||) r`` is at most ``tol * p``, when no pattern is violated (the
+    gap is then the solver's accuracy), or at the first round that starts after ``max_seconds``.
     """
     t0 = time.perf_counter()
     X = np.asarray(X, float)
