@@ -275,7 +275,7 @@ def solve_exact(
             if faces and not resolved:
                 resolved = True
                 master = GroupLasso([f.A for f in faces], y, beta)
-                x1 = master.solve(x, warm=False)
+                x1 = master.solve(x, warm=False, polish=50)  # the thorough solve before giving up
                 if not _first_crossings(faces, master, x, x1):
                     x = x1
                 continue
