@@ -177,6 +177,7 @@ function setup(parent) {
     }
     canvas.dataset.busy = st.busy ? "1" : "0";
     canvas.dataset.points = JSON.stringify(st.points);
+    canvas.dataset.served = JSON.stringify(data.points);  // the points of the fit drawn underneath
     canvas.dataset.base = String(st.base);
     canvas.dataset.neurons = String(data.neurons.length);
   }

@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from playwright.sync_api import expect
+
 from app.codec import decode, encode
 from app.state import validated
 
@@ -25,11 +27,12 @@ def wait_idle(page) -> None:
 
 
 def fitted_to(page, n: int) -> None:
-    """Wait until the certificate panel reports a fit to ``n`` points, the run is over and the
-    canvas holds those ``n`` points (the component takes its new data after the panel is drawn)."""
+    """Wait until the certificate panel reports a fit to ``n`` points, the run is over, and the canvas
+    shows ``n`` points over the fit of those same points (the component takes its new data after the
+    panel is drawn, and shows an edit before the server has answered it)."""
     page.get_by_text(f"fitted to {n} points", exact=False).first.wait_for(timeout=60_000)
     wait_idle(page)
-    wait_canvas(page, lambda points: len(points) == n)
+    wait_canvas(page, lambda points: len(points) == n and served_points(page) == points)
 
 
 def wait_canvas(page, condition, timeout: float = 30.0) -> list:
@@ -40,7 +43,7 @@ def wait_canvas(page, condition, timeout: float = 30.0) -> list:
         if condition(points):
             return points
         if time.monotonic() > deadline:
-            raise AssertionError(f"the canvas still shows {points}")
+            raise AssertionError(f"the canvas shows {points} over the fit of {served_points(page)}")
         page.wait_for_timeout(50)
 
 
@@ -54,6 +57,11 @@ def open_app(page, url: str, n: int) -> float:
 
 def canvas_points(page) -> list:
     return json.loads(page.locator(CANVAS).get_attribute("data-points"))
+
+
+def served_points(page) -> list:
+    """The points of the fit the canvas draws underneath (the server's latest data)."""
+    return json.loads(page.locator(CANVAS).get_attribute("data-served"))
 
 
 def metric(page, label: str) -> str:
@@ -106,7 +114,7 @@ def test_draw_drag_erase_and_the_certificate_follows(app_server, page):
     added = canvas_points(page)[-1]
     assert added[2] == 1 and abs(added[0] - 0.25) < 0.006 and abs(added[1] + 0.75) < 0.006
     assert metric(page, "Primal objective") != gap_before
-    assert page.locator(CANVAS).get_attribute("data-busy") == "0"  # the "solving..." mark is gone
+    expect(page.locator(CANVAS)).to_have_attribute("data-busy", "0", timeout=30_000)  # "solving..." is gone
 
     # shift-click adds the other class
     page.keyboard.down("Shift")
