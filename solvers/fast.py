@@ -82,6 +82,12 @@ def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face |
 
 
 
+def _split(faces: list[Face], x: np.ndarray) -> list[np.ndarray]:
+    """The blocks ``x_F`` of the stacked vector ``x``, one per face."""
+    ends = np.cumsum([f.dim for f in faces]).astype(int)
+    return [x[e - f.dim : e] for f, e in zip(faces, ends)]
+
+
 def _slack(f: Face, b: np.ndarray) -> float:
     """Rounding allowance for the cone test ``M b >= 0``."""
     return 1e-12 * max(1.0, float(np.max(np.abs(f.M @ b))) if b.size else 1.0)
@@ -222,7 +228,7 @@ def solve_exact(
                 new_blocks.append(b)
             faces, x = _merge_faces(new_faces, new_blocks)
         # drop empty faces, then price every face of the arrangement with the exact oracle
-        blocks = GroupLasso([f.A for f in faces], y, beta).blocks(x) if faces else []
+        blocks = _split(faces, x)
         keep = [j for j, b in enumerate(blocks) if np.any(b)]
         faces = [faces[j] for j in keep]
         x = np.concatenate([blocks[j] for j in keep]) if keep else np.zeros(0)
@@ -238,7 +244,7 @@ def solve_exact(
             break
         known = {f.key for f in faces}
         added = 0
-        blocks = GroupLasso([f.A for f in faces], y, beta).blocks(x) if faces else []
+        blocks = _split(faces, x)
         for val, u, s in zip(peaks.values, peaks.neurons, peaks.signs):
             if val <= beta * (1 + phi_tol):
                 continue
@@ -287,7 +293,7 @@ def solve_exact(
         resolved, lazy = False, True
     else:
         reason = f"it used its {max_iter} pricing rounds with phi/beta = {peak_value / beta:.3g}"
-    blocks = GroupLasso([f.A for f in faces], y, beta).blocks(x) if faces else []
+    blocks = _split(faces, x)
     # a degenerate optimum can spread over more than n + 1 neurons: keep outputs and penalty, drop the rest
     net = caratheodory_prune(X, _network(faces, blocks, k))
     info = {
