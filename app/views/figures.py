@@ -293,21 +293,22 @@ def fig_zonotope(mesh, patterns, selected: int | None = None, neurons=None, sign
     """The zonotope ``sum_i [0, [x_i, 1]]`` (mesh, edges), its vertices ``Z^T D 1`` (hover: index and number of active
     points), the chosen vertex, and each fitted neuron drawn as an arrow from the vertex of its pattern along ``u``
     (the neuron lies in that vertex's normal cone)."""
-    V, T = mesh.vertices, mesh.triangles
+    # drawn in single precision (half the page's data; ~1e-7 relative is far below a pixel)
+    V, T = np.asarray(mesh.vertices, np.float32), np.asarray(mesh.triangles, np.int32)
     fig = go.Figure()
     fig.add_trace(go.Mesh3d(x=V[:, 0], y=V[:, 1], z=V[:, 2], i=T[:, 0], j=T[:, 1], k=T[:, 2], color="#9ecae1",
                             opacity=0.55, flatshading=True, hoverinfo="skip", name="zonotope"))
     E = mesh.edges
     if E.size:
-        P = np.full((3 * E.shape[0], 3), np.nan)
+        P = np.full((3 * E.shape[0], 3), np.nan, np.float32)
         P[0::3], P[1::3] = V[E[:, 0]], V[E[:, 1]]
         fig.add_trace(go.Scatter3d(x=P[:, 0], y=P[:, 1], z=P[:, 2], mode="lines", line=dict(color="#08519c", width=2),
                                    hoverinfo="skip", name="edges (translates of z_i)"))
     if show_vertices:
-        cnt = np.asarray(patterns).sum(axis=1)
+        cnt = np.asarray(patterns).sum(axis=1).astype(np.int32)
         fig.add_trace(go.Scatter3d(x=V[:, 0], y=V[:, 1], z=V[:, 2], mode="markers",
                                    marker=dict(size=3, color=cnt, colorscale="Viridis"),
-                                   customdata=np.stack([np.arange(V.shape[0]), cnt], axis=1),
+                                   customdata=np.stack([np.arange(V.shape[0], dtype=np.int32), cnt], axis=1),
                                    hovertemplate="vertex %{customdata[0]}: %{customdata[1]} active points<extra></extra>",
                                    name="vertices Zᵀ D 1"))
     if face is not None and len(face) >= 3:
@@ -328,7 +329,7 @@ def fig_zonotope(mesh, patterns, selected: int | None = None, neurons=None, sign
         s = np.ones(N.shape[0]) if signs is None else np.asarray(signs)
         scale = 0.25 * float(np.ptp(V, axis=0).max())
         for j, u in enumerate(N):
-            pat = vertex_of_neuron(V, u)
+            pat = vertex_of_neuron(mesh.vertices, u)  # in double precision
             base = V[pat]
             tip = base + scale * u / np.linalg.norm(u)
             fig.add_trace(go.Scatter3d(x=[base[0], tip[0]], y=[base[1], tip[1]], z=[base[2], tip[2]],
