@@ -8,7 +8,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .fitting import active_neurons, as_arrays
+from solvers import Estimator, GatedNetwork
+
+from .scene import Scene
 from .state import MODEL_LABELS, AppState
 
 EXPLANATION = (
@@ -43,88 +45,72 @@ class CertificateSummary:
     fit_value: float
 
 
-def _num(model, name: str) -> float:
-    value = getattr(model, name, float("nan"))
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def summarize(model, state: AppState) -> CertificateSummary:
-    """Every number comes from the fitted estimator (its attributes and its own predictions)."""
-    X, y = as_arrays(state.points)
-    # gated ReLU on sampled patterns: its dual bounds only that sampled relaxation, nothing about p*
-    bounds = not (hasattr(model, "gates_") and getattr(model, "patterns", "all") == "sampled")
+def summarize(model: Estimator, state: AppState, X: np.ndarray, y: np.ndarray) -> CertificateSummary:
+    """Every number comes from the fitted estimator's typed members and its own predictions."""
+    cert, record = model.certificate_, model.solve_
+    bounds = cert.bounds_optimum  # e.g. a gated fit on sampled patterns bounds nothing about p*
+    nan = float("nan")
     if state.task == "classification":
         metric, value = "training accuracy", float(np.mean(np.asarray(model.predict(X)) == y))
     else:
         metric, value = "training MSE", float(np.mean((np.asarray(model.decision_function(X)) - y) ** 2))
     return CertificateSummary(
         model=MODEL_LABELS[state.model],
-        objective=_num(model, "objective_"),
-        dual_objective=_num(model, "dual_objective_") if bounds else float("nan"),
-        duality_gap=_num(model, "duality_gap_") if bounds else float("nan"),
-        relative_gap=_num(model, "relative_gap_") if bounds else float("nan"),
-        certified=_flag(getattr(model, "certified_", False)),
-        reason=str(getattr(model, "certificate_reason_", "")),
-        n_neurons=int(len(_neurons_or_empty(model))),
-        n_patterns=int(getattr(model, "n_patterns_", 0) or 0),
-        solve_time=_num(model, "solve_time_"),
-        n_iter=int(getattr(model, "n_iter_", 0) or 0),
-        beta_max=_num(model, "beta_max_"),
+        objective=float(cert.objective),
+        dual_objective=float(cert.dual_objective) if bounds else nan,
+        duality_gap=float(cert.gap) if bounds else nan,
+        relative_gap=float(cert.relative_gap) if bounds else nan,
+        certified=bool(cert.certified),
+        reason=cert.reason,
+        n_neurons=len(model.network_.units()),
+        n_patterns=int(record.n_patterns),
+        solve_time=float(record.seconds),
+        n_iter=int(record.n_iter),
+        beta_max=float(cert.beta_max),
         fit_metric=metric,
         fit_value=value,
     )
 
 
-def _flag(value) -> bool:
-    """True only for a boolean True (numpy's included): anything else is not a certificate."""
-    return isinstance(value, (bool, np.bool_)) and bool(value)
-
-
-def _neurons_or_empty(model) -> np.ndarray:
-    try:
-        return active_neurons(model)
-    except (AttributeError, ValueError, TypeError):
-        return np.zeros((0, 4))
-
-
-def _array(model, name: str):
-    value = getattr(model, name, None)
-    return None if value is None else np.asarray(value, float).tolist()
+def summarize_scene(scene: Scene) -> CertificateSummary:
+    """The summary of the scene's own fit."""
+    return summarize(scene.model, scene.state, scene.X, scene.y)
 
 
 def _finite_or_none(x: float):
     return x if math.isfinite(x) else None
 
 
-def certificate_json(model, state: AppState) -> str:
-    """The certificate as JSON: data, weights, dual vector, objectives, gap and tolerance."""
-    summary = summarize(model, state)
-    X, y = as_arrays(state.points)
-    tol = getattr(model, "tolerance_", getattr(model, "tol", None))
+def certificate_json(scene: Scene) -> str:
+    """The certificate as JSON: data, weights, dual vector, objectives, gap, tolerance and what it proves."""
+    model, state, cert = scene.model, scene.state, scene.certificate
+    summary = summarize_scene(scene)
+    net = model.network_
+    gated = isinstance(net, GatedNetwork)
     doc = {
         "problem": {
             "objective": (
                 "gated ReLU: 1/2 ||sum_i D_i Z u_i - y||^2 + beta sum_i ||u_i||, D_i = diag(1[Z g_i >= 0]), Z = [X, 1]"
-                if hasattr(model, "gates_")
+                if gated
                 else "1/2 ||sum_j (Z u_j)_+ a_j - y||^2 + beta/2 sum_j (||u_j||^2 + a_j^2), Z = [X, 1]"
             ),
             "task": state.task,
             "beta": state.beta,
             "model": state.model,
-            "X": X.tolist(),
-            "y": y.tolist(),
+            "X": scene.X.tolist(),
+            "y": scene.y.tolist(),
         },
         "network": {
-            "hidden_weights": _array(model, "hidden_weights_"),
-            "hidden_biases": _array(model, "hidden_biases_"),
-            "output_weights": _array(model, "output_weights_"),
+            "hidden_weights": net.W.tolist(),
+            "hidden_biases": net.b.tolist(),
+            "output_weights": net.a.tolist(),
+            **({"gates": net.gates.tolist()} if gated else {}),
         },
         "certificate": {
-            "dual_vector": _array(model, "dual_") if math.isfinite(summary.dual_objective) else None,
-            "tolerance": float(tol) if isinstance(tol, (int, float)) else None,
+            "kind": cert.kind,
+            "proves": cert.proves,
+            "dual_vector": cert.dual.tolist() if (cert.bounds_optimum and cert.dual is not None) else None,
+            "tolerance": float(cert.tolerance),
             **{k: (_finite_or_none(v) if isinstance(v, float) else v) for k, v in asdict(summary).items()},
         },
     }

@@ -89,7 +89,7 @@ def _parse(field, text: str) -> Any:
             if text == str(choice) or text.replace("-", " ").replace("_", " ") == str(choice):
                 return choice
         raise ValueError(f"{field.name} must be one of {', '.join(map(str, field.choices))}")
-    if field.kind == "text":
+    if field.kind == "tab":
         return text
     try:
         return float(text) if field.kind != "int" else int(text, 10)
@@ -105,12 +105,9 @@ def _single(value: Any) -> str:
     return value
 
 
-def decode_strict(params: Mapping[str, Any]) -> AppState:
-    """The state a link describes; ``ValueError`` with a short reason if it is not a valid link.
-
-    Missing fields take their defaults. Without ``points`` the points come from the preset
-    (so ``?preset=empty`` is an empty canvas). Unknown parameters are ignored.
-    """
+def _texts(params: Mapping[str, Any]) -> dict[str, str]:
+    """The link's parameters as text, bounded in count and size before any parsing; ``ValueError`` if the
+    link as a whole cannot be read (too many or too long parameters, another version)."""
     if len(params) > MAX_PARAMS:
         raise ValueError("the link has too many parameters")
     texts = {}
@@ -125,24 +122,63 @@ def decode_strict(params: Mapping[str, Any]) -> AppState:
         texts[key] = text
     version = texts.pop(VERSION_KEY, str(VERSION))
     if version != str(VERSION):
-        raise ValueError(f"the link is from another version ({version[:8]!r}); this page reads version {VERSION}")
-    values = {f.name: _parse(f, texts[f.name]) for f in FIELDS if f.name in texts}
-    if "task" not in values and "preset" in values:
-        values["task"] = preset_task(values["preset"])
+        raise ValueError(f"the link is from another version; this page reads version {VERSION}")
+    return texts
+
+
+def _state_of(values: dict[str, Any]) -> AppState:
+    """The state of parsed field values: the preset's task unless the link names one, the preset's points
+    unless it carries its own."""
+    if "task" not in values and "preset" in values and preset_task(values["preset"]) is not None:
+        values = {**values, "task": preset_task(values["preset"])}
     state = validated(**values)
     if "points" not in values:
         state = replace(state, points=make_preset(state.preset, state.n, state.noise, state.seed))
     return state
 
 
+def decode_strict(params: Mapping[str, Any]) -> AppState:
+    """The state a link describes; ``ValueError`` with a short reason if it is not a valid link.
+
+    Missing fields take their defaults. Without ``points`` the points come from the preset
+    (so ``?preset=empty`` is an empty canvas). Unknown parameters are ignored.
+    """
+    texts = _texts(params)
+    return _state_of({f.name: _parse(f, texts[f.name]) for f in FIELDS if f.name in texts})
+
+
+def decode_lenient(params: Mapping[str, Any]) -> tuple[AppState, list[str]]:
+    """The state of every field of the link that can be read, and the names of those that cannot (they take
+    their defaults; the points then come from the preset).  ``ValueError`` only if the whole link is bad."""
+    texts = _texts(params)
+    good: dict[str, Any] = {}
+    bad: list[str] = []
+    for f in FIELDS:  # the task comes before the points, whose labels depend on it
+        if f.name not in texts:
+            continue
+        try:
+            value = _parse(f, texts[f.name])
+            _state_of({**good, f.name: value})  # validated together with what was read so far
+        except (ValueError, TypeError, OverflowError, struct.error, UnicodeError):
+            bad.append(f.name)
+            continue
+        good[f.name] = value
+    return _state_of(good), bad
+
+
 def decode(params: Mapping[str, Any]) -> tuple[AppState, str | None]:
-    """``(state, None)`` for a valid link, ``(initial_state(), warning)`` for any other; never raises."""
+    """``(state, None)`` for a valid link; for a link with some unreadable fields, the state of the others and a
+    warning naming those fields (never their text); ``(initial_state(), warning)`` for a link that cannot be
+    read at all.  Never raises."""
+    if not params:
+        return initial_state(), None
     try:
-        if not params:
-            return initial_state(), None
-        return decode_strict(params), None
+        state, bad = decode_lenient(params)
     except (ValueError, TypeError, OverflowError, struct.error, UnicodeError) as exc:
         return initial_state(), f"This link could not be read ({str(exc)[:160]}); showing the default example."
     except Exception:  # noqa: BLE001 - a hostile link must never reach the user as a traceback
         return initial_state(), "This link could not be read; showing the default example."
-
+    if not bad:
+        return state, None
+    return state, (f"Part of this link could not be read ({', '.join(bad)}): "
+                   f"{'those settings show' if len(bad) > 1 else 'that setting shows'} its default value.")

@@ -15,8 +15,9 @@ from typing import Any, Callable
 import numpy as np
 import streamlit as st
 
-from .fitting import Fit, active_neurons, as_arrays
-from .state import DOMAIN, MAX_APP_POINTS, AppState
+from .grid import DOMAIN
+from .scene import Scene
+from .state import MAX_APP_POINTS
 
 SIZE = 480
 """Side of the canvas in CSS pixels."""
@@ -147,8 +148,8 @@ function setup(parent) {
     ctx.strokeStyle = "rgba(0,0,0,0.15)"; ctx.lineWidth = 1;
     ctx.beginPath(); ctx.moveTo(240, 0); ctx.lineTo(240, 480); ctx.moveTo(0, 240); ctx.lineTo(480, 240); ctx.stroke();
     // neurons: lines w . x + b = 0
-    const D = data.domain, amax = Math.max(1e-12, ...data.neurons.map(n => Math.abs(n[3])));
-    for (const [w1, w2, b, a] of data.neurons) {
+    const D = data.domain, amax = Math.max(1e-12, ...data.neurons.map(n => n[3]));
+    for (const [w1, w2, b, a, sign] of data.neurons) {
       const nw = Math.hypot(w1, w2); if (nw < 1e-12) continue;
       const p0 = [-b * w1 / (nw * nw), -b * w2 / (nw * nw)], dir = [-w2 / nw, w1 / nw];
       let t0 = -1e9, t1 = 1e9;
@@ -160,8 +161,8 @@ function setup(parent) {
       }
       if (t0 >= t1) continue;
       const A = toPixel(p0[0] + t0 * dir[0], p0[1] + t0 * dir[1]), B = toPixel(p0[0] + t1 * dir[0], p0[1] + t1 * dir[1]);
-      ctx.strokeStyle = a > 0 ? "rgba(150,20,20,0.9)" : "rgba(20,60,150,0.9)";
-      ctx.lineWidth = 1 + 4 * Math.abs(a) / amax;
+      ctx.strokeStyle = sign > 0 ? "rgba(150,20,20,0.9)" : sign < 0 ? "rgba(20,60,150,0.9)" : "rgba(60,60,60,0.9)";
+      ctx.lineWidth = 1 + 4 * a / amax;
       ctx.beginPath(); ctx.moveTo(A[0], A[1]); ctx.lineTo(B[0], B[1]); ctx.stroke();
     }
     // points
@@ -201,13 +202,21 @@ export default function (component) {
 _COMPONENT = st.components.v2.component("convex_playground.point_editor", html=HTML, css=CSS, js=JS)
 
 
-def canvas_data(state: AppState, fit: Fit, base: int) -> dict[str, Any]:
-    """What the canvas draws: the points, the fitted surface on the grid (row 0 on top), the active
-    neurons ``(w1, w2, b, a ||u||)``, the colour scale, and the click settings; ``base`` as in ``app.edits``."""
-    _, y = as_arrays(state.points)
+def unit_rows(scene: Scene) -> np.ndarray:
+    """Rows ``(w1, w2, b, strength, sign)`` of the fitted units: each is drawn on the line where it switches
+    (a gated unit on its gate's line), width by strength, colour by the sign of its output weight
+    (grey: no single sign)."""
+    u = scene.units
+    return np.column_stack([u.lines, u.strengths, u.signs]) if len(u) else np.zeros((0, 5))
+
+
+def canvas_data(scene: Scene, base: int) -> dict[str, Any]:
+    """What the canvas draws: the points, the fitted surface on the grid (row 0 on top), the fitted units
+    (:func:`unit_rows`), the colour scale, and the click settings; ``base`` as in ``app.edits``."""
+    state, fit = scene.state, scene.fit
     vmax = 1.0
     if state.task == "regression":
-        biggest = [float(np.max(np.abs(y), initial=0.0))]
+        biggest = [float(np.max(np.abs(scene.y), initial=0.0))]
         if fit.surface is not None:
             biggest.append(float(np.max(np.abs(fit.surface))))
         vmax = max(max(biggest), 1e-9)
@@ -215,10 +224,6 @@ def canvas_data(state: AppState, fit: Fit, base: int) -> dict[str, Any]:
     if fit.surface is not None:
         surface = {"size": int(fit.surface.shape[0]), "values": np.round(fit.surface, 4).ravel().tolist(),
                    "vmax": vmax}
-    try:
-        neurons = active_neurons(fit.model)
-    except (AttributeError, ValueError, TypeError):
-        neurons = np.zeros((0, 4))
     return {
         "base": int(base),
         "points": [list(p) for p in state.points],
@@ -229,7 +234,7 @@ def canvas_data(state: AppState, fit: Fit, base: int) -> dict[str, Any]:
         "max_points": MAX_APP_POINTS,
         "surface": surface,
         "vmax": vmax,
-        "neurons": np.round(neurons, 6).tolist(),
+        "neurons": np.round(unit_rows(scene), 6).tolist(),
     }
 
 

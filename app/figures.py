@@ -9,34 +9,44 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .fitting import as_arrays, grid_centres
-from .state import DOMAIN
+from .grid import DOMAIN
 
 RED, BLUE = "#d62728", "#1f77b4"
 SURFACE_SCALE = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]
 
 
-def neuron_segment(w1: float, w2: float, b: float, domain: float = DOMAIN):
-    """End points of the line ``w1 x1 + w2 x2 + b = 0`` inside the square, or ``None`` if it misses it."""
-    nw = float(np.hypot(w1, w2))
+def line_in_box(w, b: float, box):
+    """End points ``(2, 2)`` of the line ``w . x + b = 0`` inside ``box = (xmin, ymin, xmax, ymax)``, or ``None``
+    if it misses the box (or only touches a corner, or ``w = 0``)."""
+    w = np.asarray(w, float).ravel()
+    lo, hi = np.array([box[0], box[1]], float), np.array([box[2], box[3]], float)
+    nw = float(np.hypot(w[0], w[1]))
     if nw < 1e-12:
         return None
-    p0 = np.array([-b * w1, -b * w2]) / nw**2
-    d = np.array([-w2, w1]) / nw
+    p0 = -b * w / nw**2  # the line's point nearest the origin
+    d = np.array([-w[1], w[0]]) / nw
     t0, t1 = -np.inf, np.inf
     for k in range(2):
         if abs(d[k]) < 1e-12:
-            if abs(p0[k]) > domain:
+            if not lo[k] <= p0[k] <= hi[k]:
                 return None
             continue
-        ta, tb = sorted(((-domain - p0[k]) / d[k], (domain - p0[k]) / d[k]))
+        ta, tb = sorted(((lo[k] - p0[k]) / d[k], (hi[k] - p0[k]) / d[k]))
         t0, t1 = max(t0, ta), min(t1, tb)
     if t0 >= t1:
         return None
-    return p0 + t0 * d, p0 + t1 * d
+    return np.array([p0 + t0 * d, p0 + t1 * d])
 
 
-def fit_figure(points, task: str, surface: np.ndarray | None, neurons: np.ndarray, title: str = "") -> go.Figure:
-    """The fitted network's output over the square, its active neurons and the data."""
+def neuron_segment(w1: float, w2: float, b: float, domain: float = DOMAIN):
+    """End points of the line ``w1 x1 + w2 x2 + b = 0`` inside the square, or ``None`` if it misses it."""
+    seg = line_in_box((w1, w2), b, (-domain, -domain, domain, domain))
+    return None if seg is None else (seg[0], seg[1])
+
+
+def fit_figure(points, task: str, surface: np.ndarray | None, units: np.ndarray, title: str = "") -> go.Figure:
+    """The fitted network's output over the square, its units on the lines where they switch and the data
+    (``units``: rows ``(w1, w2, b, strength, sign)``, colour = sign of the output weight, grey: none)."""
     fig = go.Figure()
     if surface is not None:
         x1, x2 = grid_centres(surface.shape[0])
@@ -50,15 +60,16 @@ def fit_figure(points, task: str, surface: np.ndarray | None, neurons: np.ndarra
         if task == "classification":
             fig.add_trace(go.Contour(x=x1, y=x2, z=surface, showscale=False, contours=dict(start=0, end=0, size=1,
                           coloring="none"), line=dict(color="black", width=2), name="decision boundary"))
-    amax = float(np.max(np.abs(neurons[:, 3]))) if len(neurons) else 1.0
-    for j, (w1, w2, b, a) in enumerate(neurons):
+    amax = float(np.max(units[:, 3])) if len(units) else 1.0
+    for j, (w1, w2, b, a, sign) in enumerate(units):
         seg = neuron_segment(w1, w2, b)
         if seg is None:
             continue
         (xa, ya), (xb, yb) = seg
         fig.add_trace(go.Scatter(x=[xa, xb], y=[ya, yb], mode="lines", showlegend=False,
-                                 line=dict(color="#8b0000" if a > 0 else "#08306b", width=1 + 4 * abs(a) / amax),
-                                 name=f"neuron {j + 1}", hovertext=f"neuron {j + 1}: a||u|| = {a:.3g}"))
+                                 line=dict(color="#8b0000" if sign > 0 else "#08306b" if sign < 0 else "#444444",
+                                           width=1 + 4 * a / amax),
+                                 name=f"neuron {j + 1}", hovertext=f"unit {j + 1}: strength {a:.3g}"))
     X, y = as_arrays(points)
     if task == "classification":
         for cls, colour in ((1.0, RED), (-1.0, BLUE)):

@@ -1,34 +1,36 @@
 """One fit of the playground: the library's estimator on the current points, and its surface.
 
-Holds no mathematics: it picks the estimator the sidebar names, calls ``fit``, and evaluates
-the fitted network's own ``decision_function`` on a grid for the canvas background.
+Holds no mathematics: it takes the estimator the model registry names, calls ``fit`` with the
+points' exact dual oracle, and evaluates the fitted model's own ``decision_function`` on a grid for
+the canvas background.
 """
 
 from __future__ import annotations
 
-import time
+import logging
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+import streamlit as st
 
-from .state import DOMAIN, Point
+from geometry import PlanarOracle
+from solvers import Estimator
+
+from .grid import DOMAIN, Point
+from .models import MODELS
 
 GRID = 64
 """The canvas background is the network output at GRID x GRID cell centres."""
 
-FIT_SECONDS = 20.0
-"""Time budget of the exact and gated solvers in the page; a fit that runs out says so instead of certifying."""
-
 
 @dataclass(frozen=True)
 class Fit:
-    """The fitted estimator (or why there is none) and what the canvas draws from it."""
+    """The fitted estimator (or why there is none), the points' oracle and what the canvas draws from it."""
 
-    model: Any = None
+    model: Estimator | None = None
     error: str = ""
     surface: np.ndarray | None = None  # (GRID, GRID); row 0 is the top of the canvas (x2 = +DOMAIN)
-    wall_time: float = 0.0
+    oracle: PlanarOracle | None = None  # the exact phi of the points (None without points)
 
 
 def as_arrays(points: tuple[Point, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -46,30 +48,16 @@ def grid_centres(size: int = GRID) -> tuple[np.ndarray, np.ndarray]:
     return c, c[::-1].copy()
 
 
-def make_estimator(task: str, beta: float, model: str, k: int, seed: int, n_points: int = 0):
-    """The library estimator the sidebar's model names (gated ReLU samples its patterns above
-    ``GATED_MAX_POINTS`` points)."""
-    from solvers import GATED_MAX_POINTS, ConvexReLU, GatedReLU
-    from solvers.nonconvex import NonconvexReLU
-
-    if model == "exact":
-        return ConvexReLU(beta=beta, task=task, method="exact", max_seconds=FIT_SECONDS)
-    if model == "gated":
-        patterns = "all" if n_points <= GATED_MAX_POINTS else "sampled"
-        return GatedReLU(beta=beta, task=task, patterns=patterns, n_patterns=k, seed=seed, max_seconds=FIT_SECONDS)
-    if model == "sampled":
-        return ConvexReLU(beta=beta, task=task, method="exact", patterns="sampled", n_patterns=k, seed=seed)
-    if model == "reference":
-        return ConvexReLU(beta=beta, task=task, method="reference")
-    if model == "adam":
-        return NonconvexReLU(beta=beta, task=task, width=20, optimizer="adam", lr=0.01, steps=2000, seed=seed)
-    raise ValueError(f"unknown model {model!r}")
-
-
-def surface_of(model, size: int = GRID) -> np.ndarray:
+def surface_of(model: Estimator, size: int = GRID) -> np.ndarray:
     x1, x2 = grid_centres(size)
     G1, G2 = np.meshgrid(x1, x2)
     return np.asarray(model.decision_function(np.column_stack([G1.ravel(), G2.ravel()])), float).reshape(size, size)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def oracle_of(points: tuple[Point, ...]) -> PlanarOracle:
+    """The exact dual oracle of the points' positions (one sweep per drawing, shared by every fit and tab)."""
+    return PlanarOracle(as_arrays(points)[0])
 
 
 def fit_points(points: tuple[Point, ...], task: str, beta: float, model: str, k: int, seed: int) -> Fit:
@@ -77,32 +65,25 @@ def fit_points(points: tuple[Point, ...], task: str, beta: float, model: str, k:
     if not points:
         return Fit(error="The canvas is empty: click to add points.")
     X, y = as_arrays(points)
-    start = time.perf_counter()
     try:
-        estimator = make_estimator(task, beta, model, k, seed, len(X)).fit(X, y)
+        oracle = oracle_of(points)
+        estimator = MODELS[model].estimator(task, beta, k, seed, len(X)).fit(X, y, oracle=oracle)
         surface = surface_of(estimator)
     except ValueError as exc:
         return Fit(error=str(exc)[:300] or "The library could not fit these points.")
-    return Fit(model=estimator, surface=surface, wall_time=time.perf_counter() - start)
+    return Fit(model=estimator, surface=surface, oracle=oracle)
 
 
-def active_neurons(model) -> np.ndarray:
-    """Rows ``(w1, w2, b, a * ||(w, b)||)`` of the neurons with a nonzero contribution.
+@st.cache_resource(max_entries=48, show_spinner=False)
+def cached_fit(points, task: str, beta: float, model: str, k: int, seed: int) -> Fit:
+    return fit_points(points, task, beta, model, k, seed)
 
-    The last entry is the neuron's signed weight in the penalty's scale-free form
-    ``beta * sum_j ||u_j|| |a_j|`` (MATH.md section 1), so it is unchanged by rescaling.
-    """
-    if model is None:
-        return np.zeros((0, 4))
-    if hasattr(model, "gates_"):
-        # a gated unit switches at its gate line g . [x, 1] = 0; its weight is ||u_i|| (no single sign)
-        G = np.asarray(model.gates_, float).reshape(-1, 3)
-        strength = np.linalg.norm(np.asarray(model.block_weights_, float).reshape(-1, 3), axis=1)
-        keep = strength > 0
-        return np.column_stack([G, strength])[keep]
-    W = np.asarray(model.hidden_weights_, float).reshape(-1, 2)
-    b = np.asarray(model.hidden_biases_, float).reshape(-1)
-    a = np.asarray(model.output_weights_, float).reshape(-1)
-    strength = a * np.sqrt(np.sum(W * W, axis=1) + b * b)
-    keep = np.abs(strength) > 0
-    return np.column_stack([W, b, strength])[keep]
+
+def fit_state(state, model: str | None = None) -> Fit:
+    """The cached fit of ``state`` (or of another model on its points); a failure other than the library's
+    ValueError is logged and shown as a short message."""
+    try:
+        return cached_fit(state.points, state.task, state.beta, model or state.model, state.k, state.seed)
+    except Exception as exc:  # noqa: BLE001 - the page shows a message, the server log keeps the traceback
+        logging.getLogger(__name__).exception("fit failed")
+        return Fit(error=f"The solver failed on these points ({type(exc).__name__}); try other points or beta.")

@@ -16,27 +16,20 @@ if __package__ in (None, ""):
 
 import streamlit as st
 
-from app.certificate_view import EXPLANATION, certificate_json, summarize
+from app.certificate_view import EXPLANATION, certificate_json, summarize_scene
 from app.codec import decode, encode
-from app.context import ViewContext
 from app.csv_points import MAX_CSV_BYTES, points_from_csv, points_to_csv
-from app.editor import canvas_data, point_editor
+from app.editor import canvas_data, point_editor, unit_rows
 from app.edits import CanvasSync, apply_canvas_message
-from app.figures import bounds_figure, fit_figure, snapshot_html, training_figure
-from app.fitting import FIT_SECONDS, Fit, active_neurons, as_arrays, fit_points
+from app.figures import bounds_figure, fit_figure, snapshot_html
+from app.fitting import fit_state
 from app.history import History, record, redo, undo
-from app.presets import make_preset, preset_task
-from app.state import (
-    FIELD,
-    FIELDS,
-    MODEL_LABELS,
-    AppState,
-    as_task,
-    with_changes,
-)
-from app.views import GEOMETRY_TABS
+from app.models import FIT_SECONDS, MODELS
+from app.presets import PRESETS, make_preset, preset_task
+from app.scene import Scene, build_scene
+from app.state import FIELD, HIDEABLE_FIELDS, MODEL_LABELS, AppState, as_task, with_changes
+from app.tabs import TABS
 
-HIDEABLE_FIELDS = tuple(f.name for f in FIELDS if f.hideable)
 SMALL_BETA = 1e-3
 """Below SMALL_BETA x beta_max the page warns that certification may not be reached in time."""
 
@@ -85,7 +78,7 @@ def on_widget(name: str) -> None:
     try:
         if name in DATA_FIELDS:
             changes = {name: value}
-            if name == "preset" and value != "empty":
+            if name == "preset" and preset_task(value) is not None:
                 changes["task"] = preset_task(value)
             state = with_changes(state, **changes)
             state = with_changes(state, points=make_preset(state.preset, state.n, state.noise, state.seed))
@@ -96,18 +89,11 @@ def on_widget(name: str) -> None:
     set_state(state)
 
 
-def tab_slug(label: str) -> str:
-    """The name of a tab in the link: lower case, spaces as dashes."""
-    return "-".join(label.lower().split())
-
-
 def on_tab() -> None:
     label = ss.get("w_tab")
-    if isinstance(label, str):
-        try:
-            ss.app_state = with_changes(ss.app_state, tab=tab_slug(label))
-        except ValueError:
-            pass
+    key = {spec.label: key for key, spec in TABS.items()}.get(label)
+    if key is not None:
+        ss.app_state = with_changes(ss.app_state, tab=key)
 
 
 def on_canvas_edit() -> None:
@@ -172,21 +158,6 @@ def on_csv() -> None:
     set_state(state)
 
 
-# ---------------------------------------------------------------- cached work
-@st.cache_resource(max_entries=48, show_spinner=False)
-def cached_fit(points, task: str, beta: float, model: str, k: int, seed: int) -> Fit:
-    return fit_points(points, task, beta, model, k, seed)
-
-
-def fit_state(state: AppState, model: str | None = None) -> Fit:
-    """The cached fit; a failure other than the library's ValueError is logged and shown as a short message."""
-    try:
-        return cached_fit(state.points, state.task, state.beta, model or state.model, state.k, state.seed)
-    except Exception as exc:  # noqa: BLE001 - the page shows a message, the server log keeps the traceback
-        logging.getLogger(__name__).exception("fit failed")
-        return Fit(error=f"The solver failed on these points ({type(exc).__name__}); try other points or beta.")
-
-
 # ---------------------------------------------------------------- layout
 def sidebar(state: AppState) -> None:
     hidden = state.hidden
@@ -202,17 +173,19 @@ def sidebar(state: AppState) -> None:
             domain = (f.choices,) if f.choices else (f.low, f.high)
             widget(f.label, *domain, key=widget_key(name), on_change=on_widget, args=(name,), **kwargs)
 
-    control("preset", sb.selectbox)
+    control("preset", sb.selectbox, format_func=lambda key: PRESETS[key].label)
     control("n", sb.slider)
     control("noise", sb.slider, step=0.05)
     control("seed", sb.number_input, step=1)
-    sb.subheader("Model")
+    if not all(hidden(n) for n in ("task", "beta", "model", "k")):
+        sb.subheader("Model")
     control("task", sb.radio, horizontal=True)
     control("beta", sb.select_slider, format_func=lambda b: f"{b:g}")
     control("model", sb.selectbox, format_func=MODEL_LABELS.get)
-    if state.model == "sampled":
+    if MODELS[state.model].uses_k:
         control("k", sb.number_input, step=10)
-    sb.subheader("Drawing")
+    if not all(hidden(n) for n in ("label", "target", "history", "csv")):
+        sb.subheader("Drawing")
     if state.task == "classification":
         control("label", sb.radio, horizontal=True, format_func=lambda c: "+1 (red)" if c > 0 else "-1 (blue)")
     else:
@@ -244,12 +217,13 @@ def share_link(state: AppState) -> str:
     return f"{base}?{urlencode(encode(state))}"
 
 
-def certificate_panel(state: AppState, fit: Fit) -> None:
+def certificate_panel(scene: Scene) -> None:
     st.subheader("Certificate")
-    if fit.model is None:
-        (st.warning if state.points else st.info)(fit.error)
+    state = scene.state
+    if scene.model is None:
+        (st.warning if state.points else st.info)(scene.fit.error)
         return
-    s = summarize(fit.model, state)
+    s = summarize_scene(scene)
     if s.certified:
         st.success(f"Certified global optimum (relative gap {s.relative_gap:.1e})", icon=":material/verified:")
     else:
@@ -274,17 +248,17 @@ def certificate_panel(state: AppState, fit: Fit) -> None:
         st.write(EXPLANATION)
 
 
-def downloads(state: AppState, fit: Fit) -> None:
-    if fit.model is None or state.hidden("downloads"):
+def downloads(scene: Scene) -> None:
+    state = scene.state
+    if scene.model is None or state.hidden("downloads"):
         return
-    model = fit.model
     c1, c2 = st.columns(2)
-    c1.download_button("Certificate (JSON)", lambda: certificate_json(model, state), file_name="certificate.json",
+    c1.download_button("Certificate (JSON)", lambda: certificate_json(scene), file_name="certificate.json",
                        mime="application/json", on_click="ignore")
 
     def snapshot() -> str:
-        s = summarize(model, state)
-        fig = fit_figure(state.points, state.task, fit.surface, active_neurons(model), title="Fitted network")
+        s = summarize_scene(scene)
+        fig = fit_figure(state.points, state.task, scene.fit.surface, unit_rows(scene), title="Fitted network")
         lines = [f"{s.model}, task {state.task}, beta {state.beta:g}, {len(state.points)} points",
                  f"primal objective {s.objective:.8g}, dual objective {s.dual_objective:.8g}, gap {s.duality_gap:.3g}",
                  "certified global optimum" if s.certified else f"not certified: {s.reason}"]
@@ -300,33 +274,24 @@ def shown(value: float, fmt: str) -> str:
     return format(value, fmt) if math.isfinite(value) else "n/a"
 
 
-def compare_tab(state: AppState) -> None:
-    st.caption("Exact ReLU gives the global optimum; gated ReLU with all patterns is a relaxation (its optimum "
-               "is a lower bound), sampled patterns give an upper bound, and Adam trains the same network by "
-               "gradient steps from a random start, as TensorFlow Playground does: it can stop above the optimum. "
-               "Each is fitted to the same points and beta.")
-    if not st.toggle("Fit the other models too", key="compare_on"):
+def tabs_of(scene: Scene) -> None:
+    """The registry's tabs (less the hidden ones), only the open one drawn."""
+    state = scene.state
+    shown_tabs = [spec for key, spec in TABS.items() if not state.hidden(key)]
+    if not shown_tabs:
         return
-    rows = []
-    fits = {}
-    for model in ("exact", "gated", "sampled", "adam"):
-        with st.spinner(f"Fitting {MODEL_LABELS[model]}…"):
-            fit = fit_state(state, model)
-        if fit.model is None:
-            st.warning(f"{MODEL_LABELS[model]}: {fit.error}")
+    open_spec = TABS.get(state.tab)
+    default = open_spec.label if open_spec in shown_tabs else shown_tabs[0].label
+    containers = st.tabs([spec.label for spec in shown_tabs], key="w_tab", default=default, on_change=on_tab)
+    for tab, spec in zip(containers, shown_tabs):
+        if not tab.open:
             continue
-        fits[model] = fit
-        s = summarize(fit.model, replace(state, model=model))
-        rows.append((s.model, s.objective, s.dual_objective, s.certified))
-    if rows:
-        st.plotly_chart(bounds_figure([r[:3] for r in rows]), key="compare_chart")
-    if "adam" in fits:
-        exact = fits["exact"].model if "exact" in fits else None
-        optimum = exact.objective_ if exact is not None and exact.certified_ else None  # only a certified p*
-        st.plotly_chart(training_figure(fits["adam"].model.history_, optimum), key="training_chart")
-    if rows:
-        st.table({"model": [r[0] for r in rows], "objective": [f"{r[1]:.6g}" for r in rows],
-                  "certified": ["yes" if r[3] else "no" for r in rows]})
+        with tab:
+            try:
+                spec.render(scene)
+            except Exception as exc:  # noqa: BLE001 - a view's failure must not take the page down
+                logging.getLogger(__name__).exception("tab %s failed", spec.key)
+                st.warning(f"{spec.label} could not be drawn ({type(exc).__name__}).")
 
 
 def main() -> None:
@@ -340,35 +305,12 @@ def main() -> None:
     left, right = st.columns([5, 4])
     with right:  # the spinner sits above the certificate, so the canvas never moves under the pointer
         with st.spinner("Solving the convex program…", show_time=True):
-            fit = fit_state(state)
-        certificate_panel(state, fit)
-        downloads(state, fit)
+            scene = build_scene(state, fit_state(state))
+        certificate_panel(scene)
+        downloads(scene)
     with left:
-        point_editor(canvas_data(state, fit, ss.sync.base), on_canvas_edit)
-    labels = ["Fit", "Compare"] + [label for label, _ in GEOMETRY_TABS]
-    slugs = {tab_slug(label): label for label in labels}
-    open_label = slugs.get(state.tab, labels[0])
-    tabs = st.tabs(labels, key="w_tab", default=open_label, on_change=on_tab)
-    if tabs[0].open:
-        with tabs[0]:
-            if fit.model is not None:
-                st.plotly_chart(fit_figure(state.points, state.task, fit.surface, active_neurons(fit.model)),
-                                key="fit_chart")
-            else:
-                st.info(fit.error)
-    if tabs[1].open:
-        with tabs[1]:
-            compare_tab(state)
-    X, y = as_arrays(state.points)
-    ctx = ViewContext(X=X, y=y, task=state.task, beta=state.beta, model=fit.model, view=state.view)
-    for tab, (label, render) in zip(tabs[2:], GEOMETRY_TABS):
-        if not tab.open:
-            continue
-        with tab:
-            try:
-                render(ctx)
-            except Exception as exc:  # noqa: BLE001 - a view's failure must not take the page down
-                st.warning(f"{label} could not be drawn: {str(exc)[:200]}")
+        point_editor(canvas_data(scene, ss.sync.base), on_canvas_edit)
+    tabs_of(scene)
     params = encode(state)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

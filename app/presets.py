@@ -1,10 +1,18 @@
-"""Example data sets of the playground, generated in the canvas square from (n, noise, seed)."""
+"""Example data sets of the playground, generated in the canvas square from (n, noise, seed).
+
+The registry :data:`PRESETS` is the one place a data set is declared: its key (the name in links and in
+the state, stable), its label (what the sidebar shows), its task and its maker.  Adding a data set is one
+:class:`PresetSpec` entry plus its maker.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
-from .state import DOMAIN, PRESETS, Point, snap
+from .grid import DOMAIN, Point, snap
 
 MARGIN = 0.95
 """Generated points stay within MARGIN * DOMAIN of the centre, so none sits on the canvas edge."""
@@ -57,20 +65,41 @@ def _regression_surface(rng, n):
     return X, np.sin(np.pi * X[:, 0]) * np.cos(0.5 * np.pi * X[:, 1])
 
 
-_MAKERS = {
-    "xor": _xor,
-    "circles": _circles,
-    "moons": _moons,
-    "spiral": _spiral,
-    "gaussians": _gaussians,
-    "linear": _linear,
-    "regression surface": _regression_surface,
+def _empty(rng, n):
+    return np.zeros((0, 2)), np.zeros(0)
+
+
+@dataclass(frozen=True)
+class PresetSpec:
+    """One data set: ``maker(rng, n) -> (X, y)`` draws ``n`` points; noise then jitters the positions by
+    ``0.25 noise`` and the targets by ``target_noise * noise`` (standard deviations)."""
+
+    key: str
+    label: str
+    task: str | None  # the task it is made for (None: any, the current task stays)
+    maker: Callable
+    target_noise: float = 0.0
+
+
+PRESETS: dict[str, PresetSpec] = {
+    spec.key: spec
+    for spec in (
+        PresetSpec("xor", "XOR", "classification", _xor),
+        PresetSpec("circles", "Circles", "classification", _circles),
+        PresetSpec("moons", "Moons", "classification", _moons),
+        PresetSpec("spiral", "Spiral", "classification", _spiral),
+        PresetSpec("gaussians", "Two Gaussians", "classification", _gaussians),
+        PresetSpec("linear", "Linear", "classification", _linear),
+        PresetSpec("regression surface", "Regression surface", "regression", _regression_surface, 0.3),
+        PresetSpec("empty", "Empty canvas", None, _empty),
+    )
 }
+"""The playground's data sets by key (keys are link names: never change one)."""
 
 
-def preset_task(name: str) -> str:
-    """The task a preset is made for."""
-    return "regression" if name == "regression surface" else "classification"
+def preset_task(name: str) -> str | None:
+    """The task a preset is made for (None: it suits any task)."""
+    return PRESETS[name].task
 
 
 def make_preset(name: str, n: int, noise: float, seed: int) -> tuple[Point, ...]:
@@ -78,14 +107,17 @@ def make_preset(name: str, n: int, noise: float, seed: int) -> tuple[Point, ...]
 
     Deterministic in ``(name, n, noise, seed)``; ``empty`` has no points.
     """
-    if name not in PRESETS:
+    spec = PRESETS.get(name)
+    if spec is None:
         raise ValueError(f"unknown data set {name!r}")
-    if name == "empty" or n <= 0:
+    if n <= 0:
         return ()
     rng = np.random.default_rng(seed)
-    X, y = _MAKERS[name](rng, int(n))
+    X, y = spec.maker(rng, int(n))
+    if X.shape[0] == 0:
+        return ()
     X = X + 0.25 * noise * rng.standard_normal(X.shape)
-    if name == "regression surface":
-        y = y + 0.3 * noise * rng.standard_normal(y.shape)
+    if spec.target_noise:
+        y = y + spec.target_noise * noise * rng.standard_normal(y.shape)
     X = np.clip(X, -MARGIN * DOMAIN, MARGIN * DOMAIN)
     return tuple((snap(a), snap(b), snap(c)) for (a, b), c in zip(X.tolist(), y.tolist()))

@@ -2,8 +2,10 @@
 
 Every field is one row of ``FIELDS`` (name, kind, default, bounds, whether a teacher may hide
 its control). That table alone drives validation (``validated``), the share link
-(``app.codec``), the widgets' defaults and the list of controls a link may hide.
-The points themselves are part of the state, so a link restores the drawing, not a seed.
+(``app.codec``), the widgets' defaults and the list of controls a link may hide.  The choices of
+the ``preset``, ``model`` and ``tab`` fields are the keys of their registries (:mod:`app.presets`,
+:mod:`app.models`, :mod:`app.tabs`).  The points themselves are part of the state, so a link restores
+the drawing, not a seed.
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ import math
 from dataclasses import dataclass, fields as dataclass_fields, replace
 from typing import Any
 
+from .grid import COORD_STEP, DOMAIN, Point, snap
+from .models import MODELS as MODEL_SPECS
+from .models import SIDEBAR_MODELS
+from .presets import PRESETS as PRESET_SPECS
+
 VERSION = 1
 """Version of the state layout; a link written by another version is refused, not guessed."""
-
-DOMAIN = 1.0
-"""The canvas shows the square [-DOMAIN, DOMAIN]^2; every point lies in it."""
-
-COORD_STEP = 1e-3
-"""Coordinates and target values are kept on this grid, so a share link restores them exactly."""
 
 MAX_TARGET = 10.0
 """Largest |y| of a regression target."""
@@ -27,16 +28,11 @@ MAX_TARGET = 10.0
 MAX_APP_POINTS = 200
 """Most points the playground holds (the library allows more; the page must stay responsive)."""
 
-PRESETS = ("xor", "circles", "moons", "spiral", "gaussians", "linear", "regression surface", "empty")
+PRESETS = tuple(PRESET_SPECS)
 TASKS = ("classification", "regression")
-MODELS = ("exact", "gated", "sampled", "reference")
-MODEL_LABELS = {
-    "exact": "Exact ReLU (all patterns)",
-    "gated": "Gated ReLU (convex relaxation)",
-    "sampled": "Sampled patterns (k random gates)",
-    "reference": "Exact ReLU, reference solver (CVXPY)",
-    "adam": "Adam on the nonconvex loss (20 neurons)",
-}
+MODELS = SIDEBAR_MODELS
+MODEL_LABELS = {key: spec.label for key, spec in MODEL_SPECS.items()}
+PRESET_LABELS = {key: spec.label for key, spec in PRESET_SPECS.items()}
 
 
 def _beta_grid() -> tuple[float, ...]:
@@ -48,11 +44,6 @@ def _beta_grid() -> tuple[float, ...]:
 BETA_GRID = _beta_grid()
 """The values the log slider for beta offers: 1, 1.5, 2, 3, 5, 7 per decade from 1e-4 to 10."""
 
-VIEW_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:,")
-MAX_VIEW_LEN = 64
-
-Point = tuple[float, float, float]
-"""One data point ``(x1, x2, y)``: y is the class (+1/-1) or the regression target."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +51,7 @@ class Field:
     """One row of the state table."""
 
     name: str
-    kind: str  # "int", "float", "log", "choice", "text", "names", "points"
+    kind: str  # "int", "float", "log", "choice", "tab", "names", "points"
     default: Any
     low: Any = None
     high: Any = None
@@ -80,8 +71,7 @@ FIELDS: tuple[Field, ...] = (
     Field("k", "int", 100, 1, 2000, label="Sampled patterns k"),
     Field("label", "choice", 1, choices=(1, -1), label="Click adds class"),
     Field("target", "float", 1.0, -MAX_TARGET, MAX_TARGET, label="Click adds target y"),
-    Field("tab", "text", "fit", hideable=False, label="Open tab"),
-    Field("view", "text", "", hideable=False, label="View"),
+    Field("tab", "tab", "fit", hideable=False, label="Open tab"),
     Field("hide", "names", (), hideable=False, label="Hidden controls"),
     Field("points", "points", (), hideable=False, label="Points"),
 )
@@ -91,7 +81,21 @@ FIELD = {f.name: f for f in FIELDS}
 CONTROL_GROUPS = ("history", "csv", "downloads", "share")
 """Controls that are not a state field but that a teacher may still hide."""
 
-HIDEABLE = tuple(f.name for f in FIELDS if f.hideable) + CONTROL_GROUPS
+HIDEABLE_FIELDS = tuple(f.name for f in FIELDS if f.hideable)
+HIDEABLE = HIDEABLE_FIELDS + CONTROL_GROUPS
+"""Sidebar controls a link may hide (the tabs' keys may be hidden too: :func:`hideable`)."""
+
+
+def tab_keys() -> tuple[str, ...]:
+    """Keys of the tab registry (imported on use: the tabs' views import this module)."""
+    from .tabs import TABS
+
+    return tuple(TABS)
+
+
+def hideable() -> tuple[str, ...]:
+    """Every name ``hide`` accepts: the sidebar controls, then the tabs."""
+    return HIDEABLE + tab_keys()
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,6 @@ class AppState:
     label: int = FIELD["label"].default
     target: float = FIELD["target"].default
     tab: str = FIELD["tab"].default
-    view: str = FIELD["view"].default
     hide: tuple[str, ...] = FIELD["hide"].default
     points: tuple[Point, ...] = FIELD["points"].default
     version: int = VERSION
@@ -119,11 +122,6 @@ class AppState:
 
 
 assert [f.name for f in dataclass_fields(AppState)][:-1] == [f.name for f in FIELDS], "table and state disagree"
-
-
-def snap(value: float, step: float = COORD_STEP) -> float:
-    """Round to the coordinate grid (and turn -0.0 into 0.0)."""
-    return round(round(value / step) * step, 6) + 0.0
 
 
 def snap_beta(beta: float) -> float:
@@ -190,16 +188,18 @@ def check_value(field: Field, value: Any, task: str = "classification") -> Any:
         if value not in field.choices or isinstance(value, bool):
             raise ValueError(f"{name} must be one of {', '.join(map(str, field.choices))}")
         return value
-    if field.kind == "text":
-        if not isinstance(value, str) or len(value) > MAX_VIEW_LEN or not set(value) <= VIEW_CHARS:
-            raise ValueError(f"{name} must be at most {MAX_VIEW_LEN} letters, digits or _-.:,")
+    if field.kind == "tab":
+        keys = tab_keys()
+        if value not in keys:
+            raise ValueError(f"{name} must be one of {', '.join(keys)}")
         return value
     if field.kind == "names":
         names = tuple(value)
-        unknown = [v for v in names if v not in HIDEABLE]
-        if unknown:
-            raise ValueError(f"cannot hide {unknown[0]!r}; hideable: {', '.join(HIDEABLE)}")
-        return tuple(sorted(set(names), key=HIDEABLE.index))
+        allowed = hideable()
+        if any(v not in allowed for v in names):
+            # the offending text is not repeated back: it may come from a link
+            raise ValueError(f"hide names a control that does not exist; hideable: {', '.join(allowed)}")
+        return tuple(sorted(set(names), key=allowed.index))
     if field.kind == "points":
         pts = list(value)
         if len(pts) > MAX_APP_POINTS:

@@ -4,25 +4,35 @@
 Pure numpy/scipy/shapely; never imports the app or the solvers.
 """
 
-from .dual import DualPeaks, PlanarOracle, beta_max, dual_peaks, phi, phi_argmax
+from .dual import DualPeaks, PlanarOracle, beta_max, dual_peaks, phi, phi_argmax, relu_correlation, sphere_grid
 from .dual_slice import DualSlice, dual_slice
 from .lift import MAX_POINTS, check_points, lift
-from .patterns import SampledPatterns, activation_patterns, distinct_points, pattern_count, sampled_patterns
-from .regions import LinearRegions, linear_regions
+from .patterns import (
+    SampledPatterns,
+    activation_patterns,
+    distinct_points,
+    neuron_patterns,
+    pattern_count,
+    sampled_patterns,
+)
+from .regions import LinearRegions, half_plane, linear_regions
 from .wedge import wedge_dictionary
-from .zonotope import Zonotope, lifted_zonotope, zonotope_facet_normals, zonotope_vertices
+from .zonotope import Zonotope, lifted_zonotope, vertex_of, zonotope_facet_normals, zonotope_vertices
 
 __all__ = [
     "MAX_POINTS",
     "check_points",
     "lift",
     "activation_patterns",
+    "neuron_patterns",
     "pattern_count",
     "distinct_points",
     "sampled_patterns",
     "SampledPatterns",
     "phi",
     "phi_argmax",
+    "relu_correlation",
+    "sphere_grid",
     "dual_peaks",
     "beta_max",
     "DualPeaks",
@@ -31,9 +41,11 @@ __all__ = [
     "DualSlice",
     "linear_regions",
     "LinearRegions",
+    "half_plane",
     "wedge_dictionary",
     "lifted_zonotope",
     "Zonotope",
     "zonotope_facet_normals",
     "zonotope_vertices",
+    "vertex_of",
 ]

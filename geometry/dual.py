@@ -1,4 +1,4 @@
-"""The exact dual constraint ``phi(v) = max_{||u|| <= 1} |v^T (Z u)_+|`` (MATH.md section 4).
+"""The exact dual constraint ``phi(v) = max_{||u|| <= 1} |v^T (Z u)_+|`` (docs/math.md section 4).
 
 On the cone of a pattern ``D`` the function is linear, ``v^T (Z u)_+ = c_D . u`` with ``c_D = Z^T D v``,
 so its maximum over the unit sphere lies at one of three kinds of points, all visited by the
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lift import check_points, check_vector, lift
-from .patterns import distinct_points
+from .patterns import check_neurons, distinct_points, euler_cell_count, line_terms
 from .circle import circle_cells, unit
 from .sweep import TWO_PI, neuron_on_circle, sweep_chunks
 
@@ -122,8 +122,32 @@ class _Best:
 
 
 def _relu_value(Z: np.ndarray, v: np.ndarray, U: np.ndarray) -> np.ndarray:
-    """``v^T (Z u)_+`` for each row ``u`` of ``U``."""
-    return np.maximum(Z @ U.T, 0.0).T @ v
+    """``v^T (Z u)_+`` for each neuron ``u`` (last axis of ``U``), shape ``U.shape[:-1]``."""
+    return np.maximum(U @ Z.T, 0.0) @ v
+
+
+def relu_correlation(X, v, U, bias: bool = True) -> np.ndarray:
+    """``v^T ([X, 1] u)_+`` (``v^T (X u)_+`` without bias) for each neuron ``u`` (last axis of ``U``).
+
+    The function whose largest absolute value over unit ``u`` is ``phi(v)``; shape ``U.shape[:-1]``.
+    """
+    X = check_points(X)
+    v = check_vector(v, X.shape[0])
+    Z = lift(X, bias)
+    return _relu_value(Z, v, check_neurons(U, Z.shape[1]))
+
+
+def sphere_grid(n_lat: int, n_lon: int):
+    """A longitude-latitude grid of unit neurons ``u = (cos lat cos lon, cos lat sin lon, sin lat)``.
+
+    Returns ``lat`` (``n_lat`` values in ``[-pi/2, pi/2]``), ``lon`` (``n_lon`` values in ``[-pi, pi]``) and
+    ``U`` of shape ``(n_lat, n_lon, 3)`` with ``U[i, j]`` at ``(lat[i], lon[j])``.
+    """
+    lat = np.linspace(-0.5 * np.pi, 0.5 * np.pi, int(n_lat))
+    lon = np.linspace(-np.pi, np.pi, int(n_lon))
+    LON, LAT = np.meshgrid(lon, lat)
+    U = np.stack([np.cos(LAT) * np.cos(LON), np.cos(LAT) * np.sin(LON), np.sin(LAT)], axis=-1)
+    return lat, lon, U
 
 
 class PlanarOracle:
@@ -131,6 +155,8 @@ class PlanarOracle:
 
     Everything that depends on the points alone (the sweeps, their vertices, edges and the lines that
     bound each edge) is computed once; each evaluation then costs a few passes over ``O(n^2)`` arrays.
+    ``n_patterns`` is the number of activation patterns of the points (:func:`geometry.pattern_count`),
+    counted from the same sweep.
     """
 
     def __init__(self, X):
@@ -142,7 +168,11 @@ class PlanarOracle:
         self.Zu = lift(self.U)
         self.parts = []
         px, py = self.U[:, 0], self.U[:, 1]
+        inv_sizes, n_dirs = 0.0, 0
         for ch in sweep_chunks(self.U):
+            a, b = line_terms(ch)
+            inv_sizes += a
+            n_dirs += b
             ev_idx = np.take_along_axis(ch.others, ch.event_point, axis=1)  # point passed at each event
             two_r = ch.event_angle.shape[1]
             ci, ei = np.nonzero(ch.edge)
@@ -175,10 +205,14 @@ class PlanarOracle:
                     z2=[s2 * px[j2], s2 * py[j2], s2],
                 )
             )
+        self.n_patterns = euler_cell_count(inv_sizes, n_dirs)
 
     def aggregate(self, v) -> np.ndarray:
         """Dual weights of the distinct points (duplicates always share their pattern)."""
-        v = check_vector(v, self.n)
+        return self._aggregate(check_vector(v, self.n))
+
+    def _aggregate(self, v: np.ndarray) -> np.ndarray:
+        """:meth:`aggregate` of an already checked vector."""
         return np.bincount(self.inverse, weights=v, minlength=self.U.shape[0])
 
     def peaks(
@@ -303,7 +337,7 @@ def _peaks(X, v, bias: bool, threshold: float | None, keep: int = 16, separation
     best = _Best(threshold, keep, separation)
     if k == 3 and bias:
         oracle = PlanarOracle(X)
-        oracle._visit(oracle.aggregate(v), best)
+        oracle._visit(oracle._aggregate(v), best)
     elif k == 2:
         _circle_peaks(lift(X, bias), v, best)
     elif k == 1:

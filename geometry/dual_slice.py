@@ -1,6 +1,6 @@
 """The planar slice of the dual feasible set ``F = {v : phi(v) <= beta}`` through ``span{y, v}``.
 
-MATH.md section 4: ``F`` is convex, ``v* = Proj_F(y)`` and ``yhat = y - v*`` is normal to ``F`` at ``v*``.
+docs/math.md section 4: ``F`` is convex, ``v* = Proj_F(y)`` and ``yhat = y - v*`` is normal to ``F`` at ``v*``.
 ``phi`` is positively homogeneous and even (``phi(-v) = phi(v)``), so the slice is a convex set symmetric
 about the origin whose boundary along a unit direction ``e`` of the plane is the point ``e * beta / phi(e)``.
 The plane contains ``y``, ``v`` and ``y - v``, so one picture shows the whole certificate.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from .dual import phi
+from .dual import PlanarOracle, phi
 from .lift import check_points, check_vector
 
 
@@ -66,11 +66,13 @@ def slice_basis(y: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.stack([e1, r / np.linalg.norm(r)])
 
 
-def dual_slice(X, y, v, beta: float, n_dirs: int = 96) -> DualSlice:
+def dual_slice(X, y, v, beta: float, n_dirs: int = 96, oracle: PlanarOracle | None = None) -> DualSlice:
     """Sample the boundary ``e beta / phi(e)`` of the slice of ``{phi <= beta}`` through ``span{y, v}``.
 
     ``n_dirs`` directions evenly spaced over a half turn (the other half by symmetry), plus the exact
     directions of ``y`` and ``v`` so that the sampled boundary passes through ``v`` when ``phi(v) = beta``.
+    2-D data: one sweep of the points (:class:`~geometry.PlanarOracle`; ``oracle``, the oracle of ``X`` when
+    the caller already has it) serves every direction; other data: :func:`geometry.phi` per direction.
     """
     X = check_points(X)
     n = X.shape[0]
@@ -80,6 +82,8 @@ def dual_slice(X, y, v, beta: float, n_dirs: int = 96) -> DualSlice:
         raise ValueError(f"beta must be a positive number; got {beta!r}")
     if not isinstance(n_dirs, (int, np.integer)) or n_dirs < 3:
         raise ValueError(f"n_dirs must be an integer >= 3; got {n_dirs!r}")
+    if oracle is not None and oracle.n != n:
+        raise ValueError(f"the oracle was built for {oracle.n} points but X has {n}")
     if n < 2:
         raise ValueError("one point: the dual vectors form a line (R^1), there is no plane to slice")
     if np.linalg.norm(y) == 0:
@@ -90,7 +94,9 @@ def dual_slice(X, y, v, beta: float, n_dirs: int = 96) -> DualSlice:
     half = np.unique(np.concatenate([np.linspace(0.0, np.pi, n_dirs, endpoint=False), [0.0, a_v]]))
     half = half[np.concatenate([[True], np.diff(half) > 1e-12])]
     E = np.stack([np.cos(half), np.sin(half)], axis=1) @ B  # unit vectors of R^n
-    ph = np.array([phi(X, e) for e in E])
+    if oracle is None and X.shape[1] == 2:
+        oracle = PlanarOracle(X)
+    ph = np.array([oracle.phi(e) if oracle is not None else phi(X, e) for e in E])
     scale = max(np.linalg.norm(y), np.linalg.norm(v), 1e-300)
     cap = 4.0 * scale
     with np.errstate(divide="ignore"):
@@ -99,12 +105,3 @@ def dual_slice(X, y, v, beta: float, n_dirs: int = 96) -> DualSlice:
     r = np.minimum(r, cap)
     angles = np.concatenate([half, half + np.pi])
     return DualSlice(B, angles, np.concatenate([r, r]), np.concatenate([ph, ph]), float(beta), y2, v2, cap, unbounded)
-
-
-def nearest_point(S: DualSlice, p2) -> np.ndarray:
-    """The point of the sampled slice polygon nearest to ``p2`` (plane coordinates)."""
-    poly = S.polygon
-    pt = shapely.Point(*np.asarray(p2, float))
-    if poly.contains(pt):
-        return np.asarray(p2, float)
-    return np.asarray(shapely.shortest_line(poly.exterior, pt).coords[0], float)

@@ -1,4 +1,4 @@
-"""Activation patterns ``D = diag(1[Z u >= 0])`` of the lifted data ``Z = [X, 1]`` (MATH.md section 3).
+"""Activation patterns ``D = diag(1[Z u >= 0])`` of the lifted data ``Z = [X, 1]`` (docs/math.md section 3).
 
 * 2-D data with bias: exact enumeration by the rotating-line sweep (:mod:`geometry.sweep`), ``O(n^2 log n)``
   to find the distinct patterns plus ``O(P n)`` to write them out; points in general position give
@@ -127,24 +127,57 @@ def activation_patterns(X, bias: bool = True) -> np.ndarray:
     )
 
 
-def _planar_count(U: np.ndarray) -> int:
+def neuron_patterns(X, U, bias: bool = True) -> np.ndarray:
+    """The pattern ``1[[X, 1] u >= 0]`` (point ``i`` active) of each neuron ``u`` (last axis of ``U``), shape
+    ``U.shape[:-1] + (n,)``; its sum over the last axis is the number of active points."""
+    Z = lift(check_points(X), bias)
+    return check_neurons(U, Z.shape[1]) @ Z.T >= 0.0
+
+
+def check_neurons(U, k: int) -> np.ndarray:
+    """``U`` as a finite float array of neurons along its last axis (``k`` coordinates); ``ValueError`` otherwise."""
+    try:
+        A = np.asarray(U, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"neurons must be a numeric array with {k} coordinates on the last axis") from exc
+    if A.ndim == 0 or A.shape[-1] != k:
+        raise ValueError(f"neurons must have {k} coordinates (last axis of U); got shape {A.shape}")
+    if not np.all(np.isfinite(A)):
+        raise ValueError("neurons contain NaN or infinite values")
+    return A
+
+
+def line_terms(chunk) -> tuple[float, int]:
+    """The sweep's share of Euler's count: ``(sum 1/t, number of direction groups)`` over the first half-turn
+    of each pivot of ``chunk``, where a direction group of ``t - 1`` other points is a line through ``t``
+    distinct points (seen once from each of its ``t`` points, so the ``1/t`` add up to the number of lines)."""
+    r = chunk.others.shape[1]
+    ci, ki = np.nonzero(chunk.edge[:, :r])  # True where a direction group ends, first half of the sweep
+    prev = np.empty_like(ki)
+    prev[1:] = ki[:-1]
+    start = np.ones(ki.size, bool)
+    start[1:] = ci[1:] != ci[:-1]
+    prev[start] = -1
+    sizes = ki - prev  # points per group (t - 1)
+    return float(np.sum(1.0 / (sizes + 1))), int(ki.size)
+
+
+def euler_cell_count(inv_sizes: float, n_dirs: int) -> int:
     """Cells of the arrangement by Euler's formula: ``P = 2 + 2 sum_L (t_L - 1)`` over lines ``L`` through
-    ``t_L >= 2`` distinct points (``P = n^2 - n + 2`` when no three points are collinear)."""
-    m = U.shape[0]
-    if m == 1:
-        return 2
-    r = m - 1
-    inv_sizes = 0.0
-    n_dirs = 0
-    for ch in sweep_chunks(U):
-        ends = ch.edge[:, :r]  # True where a direction group ends, first half of the sweep
-        for row in ends:
-            pos = np.flatnonzero(row)
-            sizes = np.diff(np.concatenate([[-1], pos]))
-            inv_sizes += float(np.sum(1.0 / (sizes + 1)))
-            n_dirs += pos.size
-    n_lines = int(round(inv_sizes))  # each line through t points is seen t times, with group size t - 1
+    ``t_L >= 2`` distinct points (``P = n^2 - n + 2`` when no three points are collinear), from the sums of
+    :func:`line_terms` over all the sweeps (``n_dirs = sum_L t_L``, ``inv_sizes = sum_L 1``)."""
+    n_lines = int(round(inv_sizes))
     return 2 + 2 * (n_dirs - n_lines)
+
+
+def _planar_count(U: np.ndarray) -> int:
+    """Number of patterns of the distinct 2-D points ``U`` with bias (:func:`euler_cell_count`; 2 for one point)."""
+    inv_sizes, n_dirs = 0.0, 0
+    for ch in sweep_chunks(U):
+        a, b = line_terms(ch)
+        inv_sizes += a
+        n_dirs += b
+    return euler_cell_count(inv_sizes, n_dirs)
 
 
 def pattern_count(X, bias: bool = True) -> int:

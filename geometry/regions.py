@@ -60,6 +60,21 @@ def check_box(box) -> tuple:
     return b
 
 
+def half_plane(w, b: float, box) -> shapely.Polygon:
+    """The closed half-plane ``{x : w . x + b >= 0}`` inside ``box`` (``(xmin, ymin, xmax, ymax)``), a convex
+    polygon (empty when the box lies on the negative side; the whole box when ``w = 0`` and ``b >= 0``)."""
+    box = check_box(box)
+    w = np.asarray(w, dtype=float).ravel()
+    b = float(b)
+    if w.shape != (2,) or not (np.all(np.isfinite(w)) and np.isfinite(b)):
+        raise ValueError(f"the half-plane needs a finite w in R^2 and a finite b; got w={w!r}, b={b!r}")
+    x0, y0, x1, y1 = box
+    part = _clip(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]), w, b, 1)
+    if part.shape[0] < 3 or _area(part) <= 0.0:
+        return shapely.Polygon()
+    return shapely.Polygon(part)
+
+
 def linear_regions(W, b, box, min_area_fraction: float = 1e-12) -> LinearRegions:
     """The cells of the lines ``W[j] . x + b[j] = 0`` inside ``box``, each with its activation pattern.
 
@@ -102,9 +117,3 @@ def linear_regions(W, b, box, min_area_fraction: float = 1e-12) -> LinearRegions
     reps = np.array([p.mean(axis=0) for p in cells])  # a convex polygon's vertex mean is interior
     patterns = (reps @ W.T + b > 0) if W.shape[0] else np.zeros((len(cells), 0), bool)
     return LinearRegions(polygons, patterns, box)
-
-
-def network_patterns(W, b, points) -> np.ndarray:
-    """``1[W x + b > 0]`` at each point (rows), shape ``(q, m)``."""
-    P = np.asarray(points, dtype=float).reshape(-1, 2)
-    return P @ np.asarray(W, float).reshape(-1, 2).T + np.asarray(b, float).ravel() > 0

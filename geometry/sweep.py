@@ -7,7 +7,7 @@ sphere of neurons.  The pattern changes only when the line passes another point 
 *event* angles ``theta = gamma_j + pi/2`` and ``gamma_j + 3 pi/2`` with ``gamma_j = angle(x_j - p) mod pi``;
 those events are the vertices ``+-(z_p x z_j)`` of the arrangement, and the stretches between them are
 its edges.  Every cell of the arrangement borders some edge, on the side with ``p`` active or inactive,
-so one sweep per point visits every pattern in ``O(n^2 log n)`` time (MATH.md section 3).
+so one sweep per point visits every pattern in ``O(n^2 log n)`` time (docs/math.md section 3).
 
 Points are expected distinct (callers merge duplicates first).  Directions that agree to within
 ``ANGLE_TOL`` radians are treated as exactly collinear.

@@ -1,7 +1,7 @@
 """The wedge-product dictionary: neurons whose line passes through two data points.
 
 The vertices of the arrangement ``{u : z_i . u = 0}`` on the sphere of neurons are ``+-(z_i x z_j)`` (the
-lines through two data points, the wedge products of the geometric-algebra view, MATH.md section 3).
+lines through two data points, the wedge products of the geometric-algebra view, docs/math.md section 3).
 Restricting a fit to these neurons is a Lasso over fixed features ``(Z u)_+``; it is a candidate set, not
 the full search space: optimal neurons may also sit on edges or inside cells of the arrangement.
 """

@@ -1,6 +1,6 @@
 """The zonotope ``sum_i [0, z_i]`` of the lifted data ``Z = [X, 1]`` and its duality with the arrangement.
 
-MATH.md section 3: the zonotope has exactly one vertex ``Z^T D 1`` per activation pattern ``D``; its
+docs/math.md section 3: the zonotope has exactly one vertex ``Z^T D 1`` per activation pattern ``D``; its
 normal fan is the hyperplane arrangement ``{u : z_i . u = 0}`` (the normal cone at the vertex of ``D`` is
 the cell of ``D``), and its facet normals are ``+-(z_i x z_j)``: the lines through two data points.
 Without bias the zonotope is a zonogon in the plane with one vertex per cell of the central line
@@ -70,6 +70,16 @@ def lifted_zonotope(X, bias: bool = True) -> Zonotope:
     Z = lift(X, bias)
     D = activation_patterns(X) if bias else _central_cell_patterns(Z)
     return Zonotope(D.astype(float) @ Z, D, Z)
+
+
+def vertex_of(vertices, u) -> int:
+    """Index of the vertex maximizing ``u . x``: the vertex ``Z^T D 1`` whose normal cone (the cell of ``D``)
+    holds the neuron ``u``, i.e. the vertex of ``u``'s own pattern (ties, ``u`` on a cell boundary: the first)."""
+    V = np.asarray(vertices, dtype=float)
+    u = np.asarray(u, dtype=float).ravel()
+    if V.ndim != 2 or V.shape[0] == 0 or V.shape[1] != u.shape[0]:
+        raise ValueError(f"vertices of shape {V.shape} and a neuron with {u.shape[0]} coordinates do not match")
+    return int(np.argmax(V @ u))
 
 
 def zonotope_vertices(X, bias: bool = True) -> np.ndarray:

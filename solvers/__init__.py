@@ -1,23 +1,43 @@
-"""Fitting two-layer ReLU networks with weight decay: the convex twin, its certificate, gated ReLU."""
+"""Fitting two-layer ReLU networks with weight decay: the convex twin, its certificate, gated ReLU.
 
-from .certificate import DEFAULT_TOL, Certificate, certify
+Every estimator's fit has three typed members: ``network_`` (:class:`ReLUNetwork` or :class:`GatedNetwork`),
+``certificate_`` (:class:`Certificate`) and ``solve_`` (:class:`SolveRecord`); see :mod:`solvers.base`.
+"""
+
+from geometry import beta_max
+
+from .base import ConvergenceWarning, Estimator, SolveRecord
+from .certificate import DEFAULT_TOL, GATED_RELAXATION, KINDS, NO_CERTIFICATE, RELU_GLOBAL, SAMPLED_PROGRAM, Certificate, certify
 from .estimator import ConvexReLU
 from .gated import GATED_MAX_POINTS, GatedReLU, GatedSolution, solve_gated
+from .network import GatedNetwork, ReLUNetwork, Units, canonical_objective, gated_objective, merge_parallel, network_from_blocks, network_from_twin
 from .nonconvex import NonconvexReLU
-from .network import ReLUNetwork, canonical_objective, merge_parallel, network_from_blocks
 from .reference import REFERENCE_MAX_POINTS, solve_reference
 from .result import SolveResult
 from .validation import NotFittedError
+from .wedge import WedgeFit, wedge_fit
 
 __all__ = [
     "ConvexReLU",
     "NonconvexReLU",
     "GatedReLU",
+    "Estimator",
     "ReLUNetwork",
+    "GatedNetwork",
+    "Units",
     "canonical_objective",
+    "gated_objective",
     "certify",
     "Certificate",
+    "KINDS",
+    "RELU_GLOBAL",
+    "GATED_RELAXATION",
+    "SAMPLED_PROGRAM",
+    "NO_CERTIFICATE",
+    "ConvergenceWarning",
+    "SolveRecord",
     "DEFAULT_TOL",
+    "beta_max",
     "solve_reference",
     "solve_gated",
     "GatedSolution",
@@ -26,5 +46,8 @@ __all__ = [
     "SolveResult",
     "merge_parallel",
     "network_from_blocks",
+    "network_from_twin",
     "NotFittedError",
+    "wedge_fit",
+    "WedgeFit",
 ]

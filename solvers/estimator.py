@@ -1,5 +1,5 @@
 """``ConvexReLU``: a scikit-learn-style estimator that fits a two-layer ReLU network with weight decay to
-its certified global optimum (MATH.md sections 1, 2 and 4).
+its certified global optimum (docs/math.md sections 1, 2 and 4).
 
     minimize  1/2 || sum_j (X w_j + b_j)_+ a_j - y ||^2 + beta/2 sum_j (||w_j||^2 + b_j^2 + a_j^2)
 
@@ -10,32 +10,20 @@ it reports is computed from the weights it returns.
 
 from __future__ import annotations
 
-import inspect
 import time
+from dataclasses import replace
 
 import numpy as np
 
-from geometry import MAX_POINTS, PlanarOracle, pattern_count, sampled_patterns
+from geometry import MAX_POINTS, PlanarOracle, sampled_patterns
 
+from .base import Estimator, SolveRecord
 from .certificate import DEFAULT_TOL, certify
 from .fast import solve_exact
-from .network import ReLUNetwork, canonical_objective
+from .network import ReLUNetwork
 from .reference import solve_reference
 from .result import SolveResult
-from .validation import (
-    MAX_PATTERNS,
-    MAX_TOL,
-    MIN_BETA,
-    TASKS,
-    check_choice,
-    check_count,
-    check_fitted,
-    check_positive,
-    check_seed,
-    check_X,
-    check_y,
-    r2_score,
-)
+from .validation import MAX_PATTERNS, check_choice, check_count, check_oracle, check_positive, check_X, check_y
 
 METHODS = ("exact", "reference")
 """``exact``: the fast exact method of :mod:`solvers.fast`; ``reference``: the CVXPY convex twin."""
@@ -44,64 +32,7 @@ PATTERN_MODES = ("all", "sampled")
 """``all``: every activation pattern (the global optimum); ``sampled``: patterns of random gates (an upper bound)."""
 
 
-class _Estimator:
-    """Parameter handling and prediction shared by the estimators (scikit-learn conventions)."""
-
-    task: str
-    _fitted_attr = "network_"
-
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p for p in sig.parameters if p != "self"]
-
-    def get_params(self, deep: bool = True) -> dict:
-        """Hyper-parameters as given to ``__init__``."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params):
-        """Set hyper-parameters by name; returns ``self``."""
-        names = self._param_names()
-        for key, value in params.items():
-            if key not in names:
-                raise ValueError(f"{type(self).__name__} has no parameter {key!r}; valid ones are {', '.join(names)}")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
-
-    def _check_common(self) -> tuple[float, float]:
-        """The checks every estimator shares (``beta``, ``task``, ``seed``, ``tol``); returns beta and tol."""
-        beta = check_positive(self.beta, "beta", low=MIN_BETA)
-        check_choice(self.task, "task", TASKS)
-        check_seed(self.seed)
-        tol = check_positive(self.tol, "tol", high=MAX_TOL)
-        return beta, tol
-
-    def _check_predict_X(self, X) -> np.ndarray:
-        check_fitted(self, self._fitted_attr)
-        return check_X(X, max_points=np.iinfo(np.int64).max)
-
-    def predict(self, X) -> np.ndarray:
-        """Classification: ``sign(f(x))`` in {+1, -1} (an output of exactly 0 gives +1); regression: ``f(x)``."""
-        out = self.decision_function(X)
-        if self.task == "classification":
-            return np.where(out >= 0.0, 1.0, -1.0)
-        return out
-
-    def score(self, X, y) -> float:
-        """Classification: accuracy of :meth:`predict`; regression: ``R^2 = 1 - ||y - f||^2 / ||y - mean y||^2``."""
-        Xc = self._check_predict_X(X)
-        yc = check_y(y, Xc.shape[0], self.task)
-        pred = self.predict(Xc)
-        if self.task == "classification":
-            return float(np.mean(pred == yc))
-        return r2_score(yc, pred)
-
-
-class ConvexReLU(_Estimator):
+class ConvexReLU(Estimator):
     """Two-layer ReLU network with weight decay, fit to its global optimum through the convex twin.
 
     ``min 1/2 ||sum_j (X w_j + b_j)_+ a_j - y||^2 + beta/2 sum_j (||(w_j, b_j)||^2 + a_j^2)``
@@ -121,12 +52,14 @@ class ConvexReLU(_Estimator):
     max_seconds : time budget of the exact method (``None``: none); a fit that runs out is reported as
         not certified, with the reason.
 
-    Fitted attributes: ``hidden_weights_`` (m, 2), ``hidden_biases_`` (m,), ``output_weights_`` (m,),
-    ``network_``, ``objective_`` (canonical objective of the returned weights), ``dual_`` (n,),
-    ``dual_objective_``, ``duality_gap_``, ``relative_gap_``, ``certified_``, ``certificate_reason_``,
-    ``tolerance_``, ``phi_`` (``phi`` of the residual), ``beta_max_`` (``phi(y)``), ``n_patterns_``,
-    ``n_iter_``, ``solve_time_`` (seconds), ``method_`` (``"exact"``, ``"reference"``, ``"sampled"`` or
-    ``"zero"`` when ``beta >= beta_max`` makes the zero network optimal).
+    Fitted members: ``network_`` (a :class:`~solvers.network.ReLUNetwork`), ``certificate_`` (a
+    :class:`~solvers.certificate.Certificate` of kind ``relu-global``: the exact dual oracle over every
+    pattern), ``solve_`` (a :class:`~solvers.base.SolveRecord`; ``method`` is ``"exact"``, ``"reference"``,
+    ``"sampled"`` or ``"zero"`` when ``beta >= beta_max`` makes the zero network optimal) and ``oracle_`` (the
+    training points' :class:`~geometry.PlanarOracle`).  The flat scikit-learn attributes (``hidden_weights_``,
+    ``objective_``, ``dual_``, ``certified_``, ``beta_max_``, ...) are read-only views of these
+    (:mod:`solvers.base`).  A fit that stops before it converges emits a
+    :class:`~solvers.base.ConvergenceWarning`.
     """
 
     def __init__(
@@ -166,8 +99,11 @@ class ConvexReLU(_Estimator):
             raise ValueError(f"warm_start must be True or False; got {self.warm_start!r}")
         return beta
 
-    def fit(self, X, y):
-        """Fit the network to ``X`` (n, 2) and ``y`` (n,), certify it, and return ``self``."""
+    def fit(self, X, y, oracle=None):
+        """Fit the network to ``X`` (n, 2) and ``y`` (n,), certify it, and return ``self``.
+
+        ``oracle``: the points' :class:`~geometry.PlanarOracle`, when the caller already has it (its sweep is
+        then not repeated); it must be the oracle of exactly these points."""
         beta = self._check_params()
         X = check_X(X, max_points=self.max_points)
         y = check_y(y, X.shape[0], self.task)
@@ -175,66 +111,48 @@ class ConvexReLU(_Estimator):
         init = self.network_ if (self.warm_start and hasattr(self, "network_")) else None
 
         t0 = time.perf_counter()
-        oracle = PlanarOracle(X)  # the sweep of these points, shared by beta_max, the solver and the certificate
+        # the sweep of these points, shared by beta_max, the solver and the certificate
+        oracle = check_oracle(oracle, X) or PlanarOracle(X)
         bmax = oracle.phi(y)
+        n_all = oracle.n_patterns
         sampled = self.patterns == "sampled"
         prefix = ""
         if sampled:
             sp = sampled_patterns(X, int(self.n_patterns), int(self.seed))
             n_pat = int(sp.patterns.shape[0])
             prefix = (
-                f"fit on {n_pat} sampled patterns (of {pattern_count(X)}): the sampled problem's optimum is an "
+                f"fit on {n_pat} sampled patterns (of {n_all}): the sampled problem's optimum is an "
                 f"upper bound on p*, so only the exact duality gap can certify it; "
             )
         else:
-            n_pat = pattern_count(X)
+            n_pat = n_all
         if beta >= bmax:
             # phi(y) <= beta: v = y is dual feasible with d(y) = 1/2 ||y||^2 = p(zero network)
-            res, method = SolveResult(ReLUNetwork.empty(2), info={"beta_max": bmax}), "zero"
+            res, method = SolveResult(ReLUNetwork.empty(2), info={"converged": True}), "zero"
         elif sampled:
             res, method = solve_reference(X, y, beta, patterns=sp.patterns), "sampled"
         elif self.method == "reference":
             res, method = solve_reference(X, y, beta), "reference"
         else:
             res, method = solve_exact(X, y, beta, init=init, oracle=oracle, max_seconds=self.max_seconds), "exact"
-        solve_time = time.perf_counter() - t0
 
         net = res.network
-        cert = certify(X, y, net, beta, tol, oracle=oracle)
-        self.network_ = net
-        self.hidden_weights_ = net.W.copy()
-        self.hidden_biases_ = net.b.copy()
-        self.output_weights_ = net.a.copy()
-        self.objective_ = canonical_objective(X, y, net, beta)
-        self.dual_ = cert.dual
-        self.dual_objective_ = cert.dual_objective
-        self.duality_gap_ = cert.gap
-        self.relative_gap_ = cert.relative_gap
-        self.certified_ = bool(cert.certified)
+        cert = certify(X, y, net, beta, tol, oracle=oracle, beta_max=bmax)
         reason = cert.reason
         if method == "zero" and cert.certified:
             reason += f"; beta >= beta_max = phi(y) = {bmax:.6g}, so the zero network is optimal"
-        if not cert.certified and res.info.get("reason"):
-            reason += f"; the solver stopped because {res.info['reason']}"
-        self.certificate_reason_ = prefix + reason
-        self.tolerance_ = tol
-        self.phi_ = cert.phi_residual
-        self.beta_max_ = bmax
-        self.n_patterns_ = n_pat
-        self.n_iter_ = int(res.n_iter)
-        self.solve_time_ = solve_time
-        self.method_ = method
-        self.solve_info_ = dict(res.info)
-        self.n_features_in_ = X.shape[1]
+        stop = str(res.info.get("reason", ""))
+        if not cert.certified and stop:
+            reason += f"; the solver stopped because {stop}"
+        record = SolveRecord(
+            method=method,
+            n_iter=int(res.n_iter),
+            n_patterns=n_pat,
+            seconds=time.perf_counter() - t0,
+            converged=bool(res.info.get("converged", True)) or cert.certified,
+            stop_reason=stop,
+            info=dict(res.info),
+        )
+        self.oracle_ = oracle
+        self._set_fit(net, replace(cert, reason=prefix + reason), record, X.shape[1])
         return self
-
-    @property
-    def n_neurons_(self) -> int:
-        """Number of hidden neurons of the fitted network."""
-        check_fitted(self)
-        return self.network_.width
-
-    def decision_function(self, X) -> np.ndarray:
-        """Network output ``f(x) = sum_j a_j (w_j . x + b_j)_+`` at each row of ``X``."""
-        X = self._check_predict_X(X)
-        return self.network_.output(X)

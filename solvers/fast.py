@@ -1,6 +1,6 @@
 """The fast exact solver: column generation over the faces of the arrangement, with exact masters.
 
-The convex twin (MATH.md section 2) is a sparse problem over neuron directions on the sphere.  An
+The convex twin (docs/math.md section 2) is a sparse problem over neuron directions on the sphere.  An
 optimal neuron sits on some *face* of the arrangement of the great circles ``{z_i . u = 0}``: a cell
 (no data point on its line), an edge (the line passes one data point) or a vertex (two).  On a face
 ``F`` with pattern ``D`` and on-line points ``E`` a neuron is ``u = B x`` (``B`` an orthonormal basis of
@@ -28,7 +28,7 @@ from geometry import lift
 from geometry.dual import PlanarOracle
 
 from .group_lasso import GroupLasso
-from .network import ReLUNetwork, merge_parallel
+from .network import ReLUNetwork, merge_parallel, network_from_blocks
 from .polish import caratheodory_prune, full_svd
 from .result import SolveResult
 
@@ -112,16 +112,9 @@ def _first_crossings(faces: list[Face], master: GroupLasso, x0: np.ndarray, x1: 
 
 
 def _network(faces: list[Face], blocks: list[np.ndarray], k: int) -> ReLUNetwork:
-    rows, amps = [], []
-    for f, b in zip(faces, blocks):
-        nb = np.linalg.norm(b)
-        if nb > 0:
-            v = f.basis @ b
-            rows.append(v / np.sqrt(nb))
-            amps.append(f.sign * np.sqrt(nb))
-    if not rows:
-        return ReLUNetwork.from_neurons(np.zeros((0, k)), np.zeros(0))
-    return merge_parallel(ReLUNetwork.from_neurons(np.array(rows), np.array(amps)))
+    """The faces' blocks ``x_F`` as neurons: block ``u = B_F x_F`` with sign ``s_F``, parallel ones merged."""
+    U = np.array([f.basis @ b for f, b in zip(faces, blocks)]).reshape(-1, k)
+    return merge_parallel(network_from_blocks(U, np.array([f.sign for f in faces], float)))
 
 
 def solve_exact(

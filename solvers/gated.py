@@ -1,4 +1,4 @@
-"""Gated ReLU (Mishkin, Sahiner & Pilanci 2022; MATH.md section 2): the convex twin without cone constraints.
+"""Gated ReLU (Mishkin, Sahiner & Pilanci 2022; docs/math.md section 2): the convex twin without cone constraints.
 
     min over u_i of  1/2 || sum_i D_i Z u_i - y ||^2 + beta * sum_i ||u_i||,    Z = [X, 1]
 
@@ -26,18 +26,13 @@ from scipy.optimize import linprog
 
 from geometry import MAX_POINTS, activation_patterns, lift, sampled_patterns
 
-from .certificate import DEFAULT_TOL, dual_objective, relative
-from .estimator import PATTERN_MODES, _Estimator
+from .base import Estimator, SolveRecord
+from .certificate import DEFAULT_TOL, GATED_RELAXATION, SAMPLED_PROGRAM, Certificate, relative, scaled_dual
+from .estimator import PATTERN_MODES
+from .network import GatedNetwork, gated_objective
 from .group_lasso import GroupLasso
 from .polish import Blocks, sparsify_blocks
-from .validation import (
-    MAX_PATTERNS,
-    check_choice,
-    check_count,
-    check_positive,
-    check_X,
-    check_y,
-)
+from .validation import MAX_PATTERNS, check_choice, check_count, check_fitted, check_positive, check_X, check_y
 
 GATED_MAX_POINTS = 100
 """Most points the gated model accepts with all ``n^2 - n + 2`` patterns; use ``patterns="sampled"`` above."""
@@ -62,12 +57,6 @@ class GatedSolution:
 def gated_prediction(Z: np.ndarray, D: np.ndarray, U: np.ndarray) -> np.ndarray:
     """``sum_i D_i Z u_i`` for patterns ``D`` (P, n) and blocks ``U`` (P, k)."""
     return np.einsum("pn,np->n", D, Z @ U.T)
-
-
-def gated_objective(Z, y, D, U, beta) -> float:
-    """``1/2 || sum_i D_i Z u_i - y ||^2 + beta sum_i ||u_i||``."""
-    r = gated_prediction(Z, np.asarray(D, float), U) - y
-    return 0.5 * float(r @ r) + beta * float(np.linalg.norm(U, axis=1).sum())
 
 
 def gated_correlations(Z: np.ndarray, Df: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -108,9 +97,8 @@ def solve_gated(
         r = y - gated_prediction(Z, Df, U)
         p = 0.5 * float(r @ r) + beta * float(np.linalg.norm(U, axis=1).sum())
         corr = gated_correlations(Z, Df, r)
-        top = corr.max(initial=0.0)
-        v = r * (1.0 if top <= beta else beta / top)
-        return p, v, dual_objective(y, v), corr
+        v, d = scaled_dual(y, r, corr.max(initial=0.0), beta)
+        return p, v, d, corr
 
     U = np.zeros((P, k))
     p, v, d, corr = evaluate(U)
@@ -168,27 +156,26 @@ def interior_gate(Z: np.ndarray, pattern: np.ndarray) -> np.ndarray:
     return res.x[:k]
 
 
-class GatedReLU(_Estimator):
+class GatedReLU(Estimator):
     """Gated ReLU model ``f(x) = sum_i 1[(x, 1) . g_i >= 0] (x, 1) . u_i`` fit by the group lasso
 
     ``min 1/2 ||sum_i D_i Z u_i - y||^2 + beta sum_i ||u_i||`` over the patterns ``D_i = diag(1[Z g_i >= 0])``.
 
     With ``patterns="all"`` its optimum is a lower bound on the ReLU optimum ``p*`` (a relaxation); it is
-    never a ReLU certificate, so ``certified_`` is always False.  ``dual_``, ``dual_objective_``,
-    ``duality_gap_`` and ``relative_gap_`` are those of the group lasso itself (how well it was solved).
+    never a ReLU certificate, so ``certified_`` is always False.
 
-    Fitted attributes: ``gates_`` (m, 3) gate vectors ``g_i`` of the active units, ``block_weights_``
-    (m, 3) their ``u_i = (w_i, b_i)``; ``hidden_weights_`` (m, 2) and ``hidden_biases_`` (m,) are the
-    linear parts ``w_i, b_i`` and ``output_weights_`` (m,) are ones; ``objective_`` (the gated objective
-    of the returned gates and blocks), ``certified_``, ``certificate_reason_``, ``tolerance_``,
-    ``beta_max_`` (``max_i ||Z^T D_i y||``: the gated model is zero iff ``beta >= beta_max_``),
-    ``n_patterns_``, ``n_iter_`` (working-set rounds), ``solve_time_``, ``converged_``, ``method_`` (``"gated"``).
+    Fitted members: ``network_`` (a :class:`~solvers.network.GatedNetwork`: ``gates`` (m, 3), the gate
+    vectors ``g_i`` of the active units, and ``blocks`` (m, 3), their ``u_i = (w_i, b_i)``), ``certificate_``
+    (kind ``gated-relaxation`` with all patterns, ``sampled-program`` with sampled ones: the group lasso's own
+    duality gap, how well it was solved; ``beta_max`` is ``max_i ||Z^T D_i y||``, the gated model is zero
+    iff ``beta >= beta_max``) and ``solve_`` (``method`` ``"gated"``, ``n_iter`` working-set rounds).
+    ``gates_``, ``block_weights_``, ``converged_`` and the flat views of :mod:`solvers.base` read them;
+    ``hidden_weights_``/``hidden_biases_`` are the linear parts and ``output_weights_`` ones.
 
     ``max_seconds`` bounds the working-set rounds (``None``: no bound); a fit that runs out keeps its best
-    iterate and says in ``certificate_reason_`` that the group lasso was not fully solved.
+    iterate, says in ``certificate_reason_`` that the group lasso was not fully solved, and emits a
+    :class:`~solvers.base.ConvergenceWarning`.
     """
-
-    _fitted_attr = "gates_"
 
     def __init__(
         self,
@@ -213,8 +200,11 @@ class GatedReLU(_Estimator):
         self.max_points = max_points
         self.max_seconds = max_seconds
 
-    def fit(self, X, y):
-        """Fit the group lasso to ``X`` (n, 2) and ``y`` (n,); returns ``self``."""
+    def fit(self, X, y, oracle=None):
+        """Fit the group lasso to ``X`` (n, 2) and ``y`` (n,); returns ``self``.
+
+        ``oracle`` is accepted so that every estimator of the plane takes the same fit parameters; the group
+        lasso prices its patterns directly and does not use it."""
         beta, tol = self._check_common()
         check_choice(self.patterns, "patterns", PATTERN_MODES)
         check_count(self.n_patterns, "n_patterns", high=MAX_PATTERNS)
@@ -239,49 +229,54 @@ class GatedReLU(_Estimator):
             D = activation_patterns(X)
         sol = solve_gated(X, y, beta, D, tol=tol, max_rounds=int(self.max_rounds), max_seconds=self.max_seconds)
         active = np.flatnonzero(np.linalg.norm(sol.blocks, axis=1) > 0.0)
-        U = sol.blocks[active]
         if gates is None:
             G = np.array([interior_gate(Z, D[i]) for i in active]).reshape(-1, Z.shape[1])
         else:
             G = gates[active]
-        self.gates_ = G
-        self.block_weights_ = U
-        self.hidden_weights_ = U[:, :-1].copy()
-        self.hidden_biases_ = U[:, -1].copy()
-        self.output_weights_ = np.ones(U.shape[0])
-        out = self.decision_function(X)
-        r = out - y
-        self.objective_ = 0.5 * float(r @ r) + beta * float(np.linalg.norm(U, axis=1).sum())
-        self.dual_ = sol.dual
-        self.dual_objective_ = sol.dual_objective
-        self.duality_gap_ = self.objective_ - sol.dual_objective
-        self.relative_gap_ = relative(self.duality_gap_, self.objective_)
-        self.certified_ = False
-        scope = (
-            f"all {D.shape[0]} patterns, so its optimum is a lower bound on the ReLU optimum p*"
-            if self.patterns == "all"
-            else f"{D.shape[0]} sampled patterns (neither bound on p* is guaranteed)"
-        )
+        net = GatedNetwork(G, sol.blocks[active])
+        objective = gated_objective(X, y, net, beta)  # from the returned gates and blocks themselves
+        gap = objective - sol.dual_objective
+        rel = relative(gap, objective)
+        if self.patterns == "all":
+            kind, scope = GATED_RELAXATION, f"all {D.shape[0]} patterns, so its optimum is a lower bound on the ReLU optimum p*"
+        else:
+            kind, scope = SAMPLED_PROGRAM, f"{D.shape[0]} sampled patterns (neither bound on p* is guaranteed)"
         solved = "solved" if sol.converged else "NOT fully solved"
+        stop = ""
         if sol.timed_out and not sol.converged:
-            solved += f" (time limit of {self.max_seconds:g} s)"
-        self.certificate_reason_ = (
+            stop = f"time limit of {self.max_seconds:g} s"
+            solved += f" ({stop})"
+        elif not sol.converged:
+            stop = f"relative gap {rel:.1e} after {sol.n_iter} rounds"
+        reason = (
             f"not a ReLU certificate: gated ReLU is a relaxation of the ReLU problem (gates decoupled from "
-            f"the weights); fit on {scope}; the group lasso was {solved} to relative gap "
-            f"{self.relative_gap_:.1e} of its own dual"
+            f"the weights); fit on {scope}; the group lasso was {solved} to relative gap {rel:.1e} of its own dual"
         )
-        self.tolerance_ = tol
-        self.beta_max_ = float(gated_correlations(Z, D.astype(float), y).max(initial=0.0))
-        self.n_patterns_ = int(D.shape[0])
-        self.n_iter_ = int(sol.n_iter)
-        self.solve_time_ = time.perf_counter() - t0
-        self.method_ = "gated"
-        self.converged_ = bool(sol.converged)
-        self.n_features_in_ = X.shape[1]
+        r = y - net.output(X)
+        cert = Certificate(
+            kind, objective, sol.dual, sol.dual_objective, gap, rel,
+            float(gated_correlations(Z, D.astype(float), r).max(initial=0.0)), beta,
+            float(gated_correlations(Z, D.astype(float), y).max(initial=0.0)), tol, False, reason,
+        )
+        record = SolveRecord("gated", int(sol.n_iter), int(D.shape[0]), time.perf_counter() - t0,
+                             bool(sol.converged), stop)
+        self._set_fit(net, cert, record, X.shape[1])
         return self
 
-    def decision_function(self, X) -> np.ndarray:
-        """``f(x) = sum_i 1[(x, 1) . g_i >= 0] (x, 1) . u_i`` at each row of ``X``."""
-        X = self._check_predict_X(X)
-        Z = lift(X)
-        return np.sum((Z @ self.gates_.T >= 0.0) * (Z @ self.block_weights_.T), axis=1)
+    @property
+    def gates_(self) -> np.ndarray:
+        """Gate vectors ``g_i`` (m, 3) of the active units."""
+        check_fitted(self)
+        return self.network_.gates
+
+    @property
+    def block_weights_(self) -> np.ndarray:
+        """Linear parts ``u_i = (w_i, b_i)`` (m, 3) of the active units."""
+        check_fitted(self)
+        return self.network_.blocks
+
+    @property
+    def converged_(self) -> bool:
+        """Whether the group lasso reached its own tolerance."""
+        check_fitted(self)
+        return self.solve_.converged

@@ -2,11 +2,14 @@
 
 It is the master problem of both convex models: the ReLU twin on a working set of arrangement faces
 (:mod:`solvers.fast`, which adds the cone constraints by an active-set rule) and gated ReLU on a working
-set of patterns (:mod:`solvers.gated`).  Optimality: ``A_j^T r = beta x_j / ||x_j||`` where ``x_j != 0`` and
-``||A_j^T r|| <= beta`` where ``x_j = 0``, with ``r = y - A x``.
+set of patterns (:mod:`solvers.gated`); its Newton method also refines polished blocks on the faces of
+their cones (:func:`solvers.polish.newton_refine`).  Optimality: ``A_j^T r = beta x_j / ||x_j||`` where
+``x_j != 0`` and ``||A_j^T r|| <= beta`` where ``x_j = 0``, with ``r = y - A x``.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 import clarabel
 import numpy as np
@@ -39,6 +42,10 @@ def block_solve(G: np.ndarray, g: np.ndarray, beta: float) -> np.ndarray:
     x = omega * (Q @ (h / (1.0 + mu * omega)))
     return x
 
+
+MaxStep = Callable[[np.ndarray, np.ndarray], tuple[float, object]]
+"""``max_step(x, dx) -> (t_max, hit)``: the longest step ``x + t dx`` a caller's constraints allow, and what
+stops it there (``None`` when nothing does); see :meth:`GroupLasso.newton`."""
 
 POLISH_STEPS = 5
 """Newton steps after the interior point.  A few reach machine accuracy on a well-posed master; on a
@@ -85,11 +92,11 @@ class GroupLasso:
         if self.J == 0:
             return x
         if warm and np.any(x):
-            xn = self._newton(x, 8)
+            xn = self.newton(x, 8)[0]
             if self.kkt(xn) <= 1e-10:
                 return xn
         x = self._interior_point(x)
-        return self._newton(x, polish)
+        return self.newton(x, polish)[0]
 
     def kkt(self, x: np.ndarray) -> float:
         """Largest violation of the optimality conditions, relative to beta."""
@@ -147,11 +154,22 @@ class GroupLasso:
         z = np.where((nb <= 1e-7 * max(nb.max(initial=0.0), 1e-300))[self.seg], 0.0, z)
         return z if self.objective(z) <= self.objective(x) + 1e-12 * abs(self.objective(x)) else x
 
-    def _newton(self, x: np.ndarray, iters: int) -> np.ndarray:
-        """Newton's method on the support (nonzero blocks), where the objective is smooth.  A block
-        that the step would carry through zero is set to zero instead (its optimum is the kink)."""
+    def newton(
+        self, x: np.ndarray, iters: int, max_step: MaxStep | None = None, gtol: float | None = None
+    ) -> tuple[np.ndarray, object]:
+        """At most ``iters`` steps of Newton's method on the support (nonzero blocks), where the objective is
+        smooth, until the gradient there has norm ``<= gtol`` (default ``1e-14 max(1, ||A^T y||)``).  A block
+        that the step would carry through zero is set to zero instead (its optimum is the kink).
+
+        ``max_step(x, dx) -> (t_max, hit)`` limits each step ``x + t dx`` (``dx`` is zero off the support) to
+        ``t <= t_max``, for constraints the group lasso does not know (polish's cones): when a step is taken
+        in full to ``t_max``, Newton stops there and returns ``hit`` so that the caller can change the problem.
+        Otherwise (converged, stalled or out of steps) it returns ``(x, None)``.  Zero blocks that violate
+        ``||A_j^T r|| <= beta`` join the support at the optimum on it only without ``max_step`` (a woken block
+        would not respect its constraints)."""
         beta, G = self.beta, self.G
-        scale = max(1.0, float(np.linalg.norm(self.Ay)))
+        if gtol is None:
+            gtol = 1e-14 * max(1.0, float(np.linalg.norm(self.Ay)))
         x = x.copy()
         for _ in range(iters):
             nb = self.norms(x)
@@ -165,24 +183,26 @@ class GroupLasso:
                     nb[j] = 0.0
             on_blocks = nb > 0
             if not on_blocks.any():
-                return x
+                return x, None
             idx = np.flatnonzero(on_blocks[self.seg])
             seg = self.seg[idx]
             xs = x[idx]
             unit = xs / nb[seg]
-            grad = G[idx] @ x - self.Ay[idx] + beta * unit
+            # the gradient from the residual: the Gram form G x - A^T y cancels to ~eps ||G|| ||x|| near the optimum
+            A_on = self.A[:, idx]
+            grad = A_on.T @ (self.A @ x - self.y) + beta * unit
             gnorm = float(np.linalg.norm(grad))
-            if gnorm <= 1e-14 * scale:
+            if gnorm <= gtol:
                 # optimal on the support: zero blocks that violate ||A_j^T r|| <= beta join it
                 woke = False
-                for j in np.flatnonzero(~on_blocks):
+                for j in np.flatnonzero(~on_blocks) if max_step is None else ():
                     sl = slice(self.offsets[j], self.offsets[j + 1])
                     g = self.Ay[sl] - G[sl] @ x
                     if np.linalg.norm(g) > beta * (1 + 1e-11):
                         x[sl] = block_solve(G[sl, sl], g, beta)
                         woke = True
                 if not woke:
-                    return x
+                    return x, None
                 continue
             H = G[np.ix_(idx, idx)].copy()
             same = seg[:, None] == seg[None, :]
@@ -201,8 +221,13 @@ class GroupLasso:
             closest = nb**2 - np.where(moving, xd * xd / np.where(moving, dd, 1.0), 0.0)
             hits = on_blocks & (t_min > 0) & (closest <= 1e-2 * nb**2)
             t_stop = float(t_min[hits].min()) if hits.any() else np.inf
+            t_max, hit = np.inf, None
+            if max_step is not None:
+                dx = np.zeros_like(x)
+                dx[idx] = step
+                t_max, hit = max_step(x, dx)
             slope = max(0.0, -float(grad @ step))
-            t, accepted = min(1.0, t_stop), None
+            t, accepted = min(1.0, t_stop, t_max), None
             for _ in range(20):
                 trial = x.copy()
                 trial[idx] = xs + t * step
@@ -216,12 +241,14 @@ class GroupLasso:
                     # near rounding level the objective cannot see the gain: the gradient can
                     tn = self.norms(trial)
                     if np.all((tn > 0) == on_blocks):
-                        g1 = G[idx] @ trial - self.Ay[idx] + beta * trial[idx] / tn[seg]
+                        g1 = A_on.T @ (self.A @ trial - self.y) + beta * trial[idx] / tn[seg]
                         if np.linalg.norm(g1) <= (1 - 1e-4 * t) * gnorm:
                             accepted = trial
                             break
                 t *= 0.5
             if accepted is None:
-                return x
+                return x, None
             x = accepted
-        return x
+            if hit is not None and t == t_max:
+                return x, hit  # the step reached the caller's constraint
+        return x, None

@@ -1,4 +1,4 @@
-"""Two-layer ReLU networks ``f(x) = sum_j a_j (w_j . x + b_j)_+`` and the canonical objective (MATH.md section 1)."""
+"""Two-layer ReLU networks ``f(x) = sum_j a_j (w_j . x + b_j)_+`` and the canonical objective (docs/math.md section 1)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from geometry import lift
+
+
+@dataclass(frozen=True)
+class Units:
+    """Where and how strongly the hidden units of a fitted model act, in the data plane.
+
+    Unit ``j`` switches on the line ``lines[j] . (x, 1) = 0`` (``lines[j] = (w_j, b_j)``); ``signs[j]`` is the
+    sign of its output weight (0 for a unit with no single sign, as a gated unit) and ``strengths[j] >= 0``
+    its weight in the scale-free penalty (``||u_j|| |a_j|`` for a ReLU neuron, ``||u_i||`` for a gated unit).
+    """
+
+    lines: np.ndarray  # (m, d + 1)
+    signs: np.ndarray  # (m,) in {+1, 0, -1}
+    strengths: np.ndarray  # (m,)
+
+    def __len__(self) -> int:
+        return int(self.strengths.shape[0])
+
+    @classmethod
+    def empty(cls, d: int = 2) -> "Units":
+        return cls(np.zeros((0, d + 1)), np.zeros(0), np.zeros(0))
 
 
 @dataclass(frozen=True)
@@ -46,6 +67,12 @@ class ReLUNetwork:
         """Network output ``sum_j a_j (w_j . x + b_j)_+``."""
         return self.features(X) @ self.a
 
+    def units(self) -> Units:
+        """Each neuron switches on its own line ``w_j . x + b_j = 0``; sign of ``a_j``; strength ``||u_j|| |a_j|``."""
+        strength = np.abs(self.a) * np.linalg.norm(self.neurons, axis=1)
+        keep = strength > 0
+        return Units(self.neurons[keep], np.sign(self.a[keep]), strength[keep])
+
     def penalty(self) -> float:
         """Weight decay ``1/2 sum_j (||u_j||^2 + a_j^2)`` (the hidden bias is part of ``u_j``)."""
         return 0.5 * float(np.sum(self.W**2) + np.sum(self.b**2) + np.sum(self.a**2))
@@ -67,19 +94,76 @@ def canonical_objective(X, y, net: ReLUNetwork, beta: float) -> float:
     return 0.5 * float(r @ r) + beta * net.penalty()
 
 
-def network_from_blocks(V: np.ndarray, Wn: np.ndarray, tol: float = 0.0) -> ReLUNetwork:
-    """Neurons of the convex solution: ``v_i -> (v_i/sqrt||v_i||, +sqrt||v_i||)``, ``w_i -> (w_i/sqrt||w_i||, -sqrt||w_i||)``.
+@dataclass(frozen=True)
+class GatedNetwork:
+    """Gated ReLU units ``f(x) = sum_i 1[(x, 1) . g_i >= 0] (x, 1) . u_i`` (docs/math.md section 2).
 
-    ``V`` and ``Wn`` have shape ``(P, k)``; blocks with norm ``<= tol`` are left out.
+    A gated unit's switch (the gate ``g_i``) is decoupled from its linear part ``u_i = (w_i, b_i)``: it turns
+    on and off on the gate's line ``g_i . (x, 1) = 0``, not on ``u_i . (x, 1) = 0``.  ``W``, ``b`` are the linear
+    parts and ``a`` is all ones (the scikit-learn views ``hidden_weights_``, ... of a gated fit).
     """
-    rows, amps = [], []
-    for B, s in ((np.asarray(V, float), 1.0), (np.asarray(Wn, float), -1.0)):
-        nb = np.linalg.norm(B, axis=1)
-        sel = nb > tol
-        rows.append(B[sel] / np.sqrt(nb[sel])[:, None])
-        amps.append(s * np.sqrt(nb[sel]))
-    k = np.shape(V)[1]
-    return ReLUNetwork.from_neurons(np.vstack(rows).reshape(-1, k), np.concatenate(amps))
+
+    gates: np.ndarray  # (m, d + 1)
+    blocks: np.ndarray  # (m, d + 1)
+
+    @property
+    def width(self) -> int:
+        return int(self.blocks.shape[0])
+
+    @property
+    def W(self) -> np.ndarray:
+        return self.blocks[:, :-1]
+
+    @property
+    def b(self) -> np.ndarray:
+        return self.blocks[:, -1]
+
+    @property
+    def a(self) -> np.ndarray:
+        return np.ones(self.width)
+
+    def output(self, X: np.ndarray) -> np.ndarray:
+        """``sum_i 1[z . g_i >= 0] (z . u_i)`` at each row ``z = (x, 1)``."""
+        Z = lift(X)
+        return np.sum((Z @ self.gates.T >= 0.0) * (Z @ self.blocks.T), axis=1)
+
+    def penalty(self) -> float:
+        """The group-lasso penalty ``sum_i ||u_i||`` (times beta in the objective)."""
+        return float(np.linalg.norm(self.blocks, axis=1).sum())
+
+    def units(self) -> Units:
+        """Each unit switches on its gate's line; it has no single output sign (0); strength ``||u_i||``."""
+        strength = np.linalg.norm(self.blocks, axis=1)
+        keep = strength > 0
+        return Units(self.gates[keep], np.zeros(int(keep.sum())), strength[keep])
+
+
+def gated_objective(X, y, net: GatedNetwork, beta: float) -> float:
+    """``1/2 ||sum_i D_i Z u_i - y||^2 + beta sum_i ||u_i||`` computed from the gates and blocks themselves."""
+    r = net.output(X) - np.asarray(y, float)
+    return 0.5 * float(r @ r) + beta * net.penalty()
+
+
+def network_from_blocks(U: np.ndarray, signs: np.ndarray, tol: float = 0.0) -> ReLUNetwork:
+    """Neurons of convex-twin blocks (docs/math.md section 2): block ``u_i`` with output sign ``s_i = +-1`` gives the
+    neuron ``u_i / sqrt||u_i||`` with output weight ``s_i sqrt||u_i||`` (same features on the block's cone, and
+    ``||u||^2/2 + a^2/2 = ||u_i||``, so the network's objective is the twin's).
+
+    ``U`` has shape ``(m, k)``, ``signs`` shape ``(m,)``; blocks with norm ``<= tol`` are left out.
+    """
+    U = np.asarray(U, float)
+    signs = np.asarray(signs, float).reshape(-1)
+    nb = np.linalg.norm(U, axis=1)
+    sel = nb > tol
+    root = np.sqrt(nb[sel])
+    return ReLUNetwork.from_neurons(U[sel] / root[:, None], signs[sel] * root)
+
+
+def network_from_twin(V: np.ndarray, Wn: np.ndarray, tol: float = 0.0) -> ReLUNetwork:
+    """:func:`network_from_blocks` of the twin's ``v`` blocks (sign +1), then its ``w`` blocks (sign -1); both
+    have shape ``(P, k)``."""
+    V, Wn = np.asarray(V, float), np.asarray(Wn, float)
+    return network_from_blocks(np.vstack([V, Wn]), np.concatenate([np.ones(len(V)), -np.ones(len(Wn))]), tol)
 
 
 def merge_parallel(net: ReLUNetwork, tol: float = 1e-9) -> ReLUNetwork:
@@ -106,7 +190,3 @@ def merge_parallel(net: ReLUNetwork, tol: float = 1e-9) -> ReLUNetwork:
     m = np.sqrt(np.array(out_mass))
     return ReLUNetwork.from_neurons(np.array(out_dirs) * m[:, None], np.array(out_sign) * m)
 
-
-def lifted(X: np.ndarray) -> np.ndarray:
-    """``Z = [X, 1]``."""
-    return lift(X, True)

@@ -1,6 +1,6 @@
 """The nonconvex baseline: gradient training of the same network, as TensorFlow Playground does.
 
-Full-batch SGD (with momentum) or Adam on the canonical objective (MATH.md section 1)
+Full-batch SGD (with momentum) or Adam on the canonical objective (docs/math.md section 1)
 
     L(W, b, a) = 1/2 || (X W^T + b)_+ a - y ||^2 + beta/2 (||W||^2 + ||b||^2 + ||a||^2)
 
@@ -12,14 +12,14 @@ network says how far from optimal it stopped.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .base import Estimator, SolveRecord
 from .certificate import DEFAULT_TOL, certify
-from .estimator import _Estimator
-from .network import ReLUNetwork, canonical_objective
-from .validation import check_choice, check_count, check_positive, check_X, check_y
+from .network import ReLUNetwork
+from .validation import check_choice, check_count, check_oracle, check_positive, check_X, check_y
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -78,13 +78,16 @@ def train(
     return TrainingRun(ReLUNetwork(*params), history)
 
 
-class NonconvexReLU(_Estimator):
+class NonconvexReLU(Estimator):
     """The same two-layer ReLU network trained by SGD or Adam (a local method: no optimality claim).
 
     ``min 1/2 ||sum_j (X w_j + b_j)_+ a_j - y||^2 + beta/2 sum_j (||(w_j, b_j)||^2 + a_j^2)`` over a fixed
     width, by ``steps`` full-batch steps.  The exact certificate of the trained network is computed
     as for :class:`~solvers.ConvexReLU`, so ``certified_`` is True only if the training happened to
     reach the global optimum to the tolerance.
+
+    Fitted members as for :class:`~solvers.ConvexReLU` (``network_``, ``certificate_``, ``solve_``), plus
+    ``history_``: the objective after each step (``history_[0]`` is the random start).
     """
 
     def __init__(
@@ -100,8 +103,9 @@ class NonconvexReLU(_Estimator):
         self.seed = seed
         self.tol = tol
 
-    def fit(self, X, y):
-        """Train from the seeded random start, certify the result, and return ``self``."""
+    def fit(self, X, y, oracle=None):
+        """Train from the seeded random start, certify the result, and return ``self`` (``oracle``: the
+        points' :class:`~geometry.PlanarOracle` for the certificate, when the caller has it)."""
         beta, tol = self._check_common()
         check_choice(self.optimizer, "optimizer", OPTIMIZERS)
         check_count(self.width, "width")
@@ -114,27 +118,17 @@ class NonconvexReLU(_Estimator):
             X, y, beta, width=int(self.width), optimizer=self.optimizer, lr=float(self.lr), steps=int(self.steps),
             seed=int(self.seed),
         )
-        self.solve_time_ = time.perf_counter() - t0
+        seconds = time.perf_counter() - t0
         if not np.all(np.isfinite(run.history)):
             raise ValueError(f"{self.optimizer} diverged with lr={self.lr!r}: lower the learning rate")
         net = run.network
-        cert = certify(X, y, net, beta, tol)
-        self.network_ = net
-        self.hidden_weights_, self.hidden_biases_, self.output_weights_ = net.W.copy(), net.b.copy(), net.a.copy()
-        self.history_ = run.history
-        self.objective_ = canonical_objective(X, y, net, beta)
-        self.dual_ = cert.dual
-        self.dual_objective_ = cert.dual_objective
-        self.duality_gap_ = cert.gap
-        self.relative_gap_ = cert.relative_gap
-        self.certified_ = bool(cert.certified)
-        self.certificate_reason_ = (
+        cert = certify(X, y, net, beta, tol, oracle=check_oracle(oracle, X))
+        cert = replace(cert, reason=(
             f"{self.optimizer} from a random start ({self.width} neurons, {self.steps} steps) is a local method; "
             + cert.reason
-        )
-        self.n_iter_ = int(self.steps)
+        ))
+        self.history_ = run.history
+        # a fixed number of steps is the whole method: it "converges" by construction, the gap says how well
+        record = SolveRecord(self.optimizer, int(self.steps), 0, seconds, True)
+        self._set_fit(net, cert, record, X.shape[1])
         return self
-
-    def decision_function(self, X) -> np.ndarray:
-        """Network output at each row of ``X``."""
-        return self.network_.output(self._check_predict_X(X))

@@ -5,7 +5,7 @@ directions ``e_j``, signs ``s_j`` and masses ``c_j >= 0`` (``c_j = ||u_j|| |a_j|
 ``||v_i||`` for a block); its objective ``1/2 ||f(X) - y||^2 + beta sum_j c_j`` is linear in ``c`` through
 ``f``.  Moving ``c`` along a null vector of ``[s_j (Z e_j)_+ ; 1]`` ((n + 1) x m) changes neither the
 training outputs nor the penalty, so stepping until a mass reaches zero removes a term at no cost;
-repeating leaves at most ``n + 1`` terms (MATH.md section 2).
+repeating leaves at most ``n + 1`` terms (docs/math.md section 2).
 
 **Newton refinement.**  An interior-point solution is accurate in objective value but only to about the
 square root of that in the residual, which is what the dual certificate needs.  Each nonzero block ``u_i``
@@ -28,7 +28,8 @@ import scipy.linalg
 
 from geometry import lift
 
-from .network import ReLUNetwork
+from .group_lasso import GroupLasso
+from .network import ReLUNetwork, network_from_blocks
 
 NULL_RTOL = 1e-10
 """Singular values below this fraction of the largest count as zero in null-space computations."""
@@ -150,10 +151,8 @@ class Blocks:
         )
 
     def network(self) -> ReLUNetwork:
-        """Neurons ``u_i / sqrt||u_i||`` with output weights ``s_i sqrt||u_i||``."""
-        nb = np.linalg.norm(self.U, axis=1)
-        keep = nb > 0
-        return ReLUNetwork.from_neurons(self.U[keep] / np.sqrt(nb[keep])[:, None], self.signs[keep] * np.sqrt(nb[keep]))
+        """Neurons ``u_i / sqrt||u_i||`` with output weights ``s_i sqrt||u_i||`` (:func:`network_from_blocks`)."""
+        return network_from_blocks(self.U, self.signs)
 
     def subset(self, keep: np.ndarray) -> "Blocks":
         return Blocks(self.patterns[keep], self.signs[keep], self.U[keep])
@@ -188,8 +187,10 @@ def newton_refine(
     Z: np.ndarray, y: np.ndarray, beta: float, blocks: Blocks, max_iter: int = 60, cones: bool = True
 ) -> Blocks:
     """Newton's method on the faces of the blocks' cones (see the module docstring); returns refined blocks
-    that stay in their cones (up to rounding).  ``cones=False`` drops the cone constraints: the gated
-    ReLU group lasso ``min 1/2 ||sum_i s_i D_i Z u_i - y||^2 + beta sum_i ||u_i||`` on the given blocks."""
+    that stay in their cones (up to rounding): :meth:`GroupLasso.newton` on the faces' parameters ``theta_i``,
+    its steps limited by the ratio test, at most ``max_iter`` steps in all.  ``cones=False`` drops the cone
+    constraints: the gated ReLU group lasso ``min 1/2 ||sum_i s_i D_i Z u_i - y||^2 + beta sum_i ||u_i||`` on
+    the given blocks."""
     m, k = blocks.U.shape
     if m == 0:
         return blocks
@@ -197,94 +198,44 @@ def newton_refine(
     zn = np.linalg.norm(Z, axis=1)
     U = blocks.U.copy()
     if cones:
-        tight = [np.abs(Z @ U[i]) <= TIGHT_RTOL * zn * np.linalg.norm(U[i]) for i in range(m)]
+        tight = np.array([np.abs(Z @ U[i]) <= TIGHT_RTOL * zn * np.linalg.norm(U[i]) for i in range(m)])
     else:
-        tight = [np.zeros(Z.shape[0], bool) for _ in range(m)]
+        tight = np.zeros((m, Z.shape[0]), bool)
     alive = np.ones(m, bool)
-    scale = max(float(np.abs(y).max(initial=0.0)), 1e-300)
+    steps = 0  # Newton steps taken (calls of the ratio test below), at most max_iter in all
+    y_scale = max(float(np.abs(y).max(initial=0.0)), 1e-300)
 
-    def setup():
+    while True:
+        # the faces: u_i = N_i theta_i, with the group lasso's blocks s_i D_i Z N_i
         bases = [_null_basis(Z[tight[i]], k) if alive[i] else np.zeros((k, 0)) for i in range(m)]
-        return bases, np.cumsum([0] + [B.shape[1] for B in bases])
+        faces = [(Z @ N) * (blocks.signs[i] * blocks.patterns[i])[:, None] for i, N in enumerate(bases)]
+        master = GroupLasso(faces, y, beta)
 
-    bases, offs = setup()
+        def U_of(theta):
+            return np.array([N @ t for N, t in zip(bases, master.blocks(theta))]).reshape(m, k)
 
-    def theta_of(U):
-        return np.concatenate([bases[i].T @ U[i] for i in range(m)])
+        def ratio_test(theta, dtheta):
+            """The largest step that keeps every block in its cone, and the (block, point) that stops it."""
+            nonlocal steps
+            steps += 1
+            slack = S * (U_of(theta) @ Z.T)  # (m, n)
+            rate = S * (U_of(dtheta) @ Z.T)
+            free = ~tight & alive[:, None]  # tight constraints hold as equalities on the face
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratios = np.where((rate < 0) & free, np.maximum(slack, 0.0) / -rate, np.inf)
+            j = int(np.argmin(ratios))
+            t_max = float(ratios.flat[j])
+            return t_max, (np.unravel_index(j, ratios.shape) if np.isfinite(t_max) else None)
 
-    def U_of(theta):
-        out = np.zeros_like(U)
-        for i in range(m):
-            if alive[i]:
-                out[i] = bases[i] @ theta[offs[i] : offs[i + 1]]
-        return out
-
-    def design():
-        cols = [((Z @ bases[i]) * (blocks.signs[i] * blocks.patterns[i])[:, None]) for i in range(m)]
-        return np.hstack(cols) if offs[-1] else np.zeros((Z.shape[0], 0))
-
-    def objective(A, theta):
-        r = A @ theta - y
-        sizes = np.diff(offs)
-        owner = np.repeat(np.arange(m), sizes)
-        norms = np.sqrt(np.bincount(owner, weights=theta * theta, minlength=m))
-        return 0.5 * float(r @ r) + beta * float(norms.sum())
-
-    theta = theta_of(U)
-    A = design()
-    for _ in range(max_iter):
-        if offs[-1] == 0:
-            break
-        g = A.T @ (A @ theta - y)
-        H = A.T @ A
-        for i in range(m):
-            t = theta[offs[i] : offs[i + 1]]
-            if t.size == 0:
-                continue
-            nt = np.linalg.norm(t)
-            g[offs[i] : offs[i + 1]] += beta * t / nt
-            H[offs[i] : offs[i + 1], offs[i] : offs[i + 1]] += beta * (np.eye(t.size) / nt - np.outer(t, t) / nt**3)
-        if np.abs(g).max() <= 1e-15 * scale * max(1.0, np.abs(A).max()):
-            break
-        H += 1e-14 * np.trace(H) / H.shape[0] * np.eye(H.shape[0])
-        try:
-            delta = -np.linalg.solve(H, g)
-        except np.linalg.LinAlgError:
-            delta = -np.linalg.lstsq(H, g, rcond=None)[0]
-        if g @ delta >= 0:
-            break
-        # ratio test: the largest step that keeps every block in its cone
-        Ud = U_of(delta)
-        Ucur = U_of(theta)
-        slack = S * (Ucur @ Z.T)  # (m, n)
-        rate = S * (Ud @ Z.T)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            free = ~np.array(tight) & alive[:, None] & cones  # tight constraints hold as equalities on the face
-            ratios = np.where((rate < 0) & free, np.maximum(slack, 0.0) / -rate, np.inf)
-        tmax = float(ratios.min(initial=np.inf))
-        step = min(1.0, tmax)
-        f0 = objective(A, theta)
-        slack_f = 8 * np.finfo(float).eps * max(abs(f0), 1e-300)  # near the optimum f is flat to rounding
-        while step > 1e-12 and objective(A, theta + step * delta) > f0 + slack_f:
-            step *= 0.5
-        if step <= 1e-12:
-            break
-        theta = theta + step * delta
+        theta = np.concatenate([N.T @ u for N, u in zip(bases, U)])
+        # machine accuracy: gradient entries of about 1e-15 max|y| max(1, max|A|), so a norm sqrt(N) times that
+        gtol = 1e-15 * y_scale * max(1.0, np.abs(master.A).max(initial=0.0)) * np.sqrt(max(theta.size, 1))
+        theta, hit = master.newton(theta, max_iter - steps, ratio_test if cones else None, gtol)
         U = U_of(theta)
-        changed = False
-        if step >= tmax * (1 - 1e-12) and np.isfinite(tmax):
-            i, j = np.unravel_index(int(np.argmin(ratios)), ratios.shape)
-            tight[i][j] = True  # the block reached this constraint: it joins the face
-            changed = True
         norms = np.linalg.norm(U, axis=1)
-        vanish = alive & (norms <= 1e-12 * norms.max(initial=0.0))
-        if vanish.any():
-            alive &= ~vanish
-            changed = True
-        if changed:
-            bases, offs = setup()
-            theta = theta_of(U)
-            A = design()
-    U = U_of(theta)
+        alive &= norms > 1e-12 * norms.max(initial=0.0)  # a block that vanished leaves the network
+        if hit is None or steps >= max_iter:
+            break
+        tight[hit] = True  # the block reached this constraint: it joins the face
     keep = alive & (np.linalg.norm(U, axis=1) > 0)
     return Blocks(blocks.patterns[keep], blocks.signs[keep], U[keep])

@@ -1,4 +1,4 @@
-"""The reference solver: the convex twin of the two-layer ReLU problem in CVXPY (MATH.md section 2).
+"""The reference solver: the convex twin of the two-layer ReLU problem in CVXPY (docs/math.md section 2).
 
     min over v_i, w_i of  1/2 || sum_i D_i Z (v_i - w_i) - y ||^2 + beta * sum_i (||v_i|| + ||w_i||)
     s.t.  (2 D_i - I) Z v_i >= 0,  (2 D_i - I) Z w_i >= 0
@@ -37,7 +37,7 @@ import numpy as np
 from geometry import activation_patterns, dual_peaks, lift, phi
 
 from .certificate import certify
-from .network import ReLUNetwork, canonical_objective, merge_parallel, network_from_blocks
+from .network import ReLUNetwork, canonical_objective, merge_parallel, network_from_twin
 from .polish import Blocks, newton_refine, sparsify_blocks
 from .result import SolveResult
 
@@ -182,7 +182,7 @@ def solve_reference(X, y, beta: float, patterns=None, *, max_points: int = REFER
         return SolveResult(ReLUNetwork.empty(2), n_iter=0, n_patterns=int(D.shape[0]), info=info)
     V, W, iters = _solve_twin(Z, y, D, beta)
     full = convex_objective(Z, y, D, V, W, beta)
-    dense = network_from_blocks(V, W)  # every block, noise included
+    dense = network_from_twin(V, W)  # every block, noise included
 
     # polish: restrict to the support, re-solve, price every pattern with the exact phi and add the
     # patterns around tight or violated neurons (column generation) until the exact gap is at rounding level

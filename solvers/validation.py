@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 
 from geometry import MAX_POINTS
+from geometry.lift import check_points, check_vector
 
 MAX_MAGNITUDE = 1e8
 """Largest |value| accepted in X and y: beyond it the squared loss loses its precision (rescale the data)."""
@@ -64,38 +65,13 @@ def check_seed(value) -> int:
 
 
 def check_X(X, *, max_points: int = MAX_POINTS, d: int = 2) -> np.ndarray:
-    """``X`` as a finite float array of shape ``(n, d)`` with ``1 <= n <= max_points``."""
-    try:
-        A = np.asarray(X, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"X must be a numeric array of shape (n, {d}); got {type(X).__name__}") from exc
-    if A.ndim != 2 or A.shape[1] != d:
-        raise ValueError(f"X must have shape (n, {d}) (one row per point); got shape {A.shape}")
-    if A.shape[0] == 0:
-        raise ValueError("X is empty: at least one point is needed")
-    if A.shape[0] > max_points:
-        raise ValueError(f"X has {A.shape[0]} points; the limit is max_points={max_points}")
-    if not np.all(np.isfinite(A)):
-        raise ValueError("X contains NaN or infinite values")
-    if np.max(np.abs(A)) > MAX_MAGNITUDE:
-        raise ValueError(f"X has values beyond +-{MAX_MAGNITUDE:g}: rescale the data")
-    return A
+    """``X`` as a finite float array of shape ``(n, d)`` with ``1 <= n <= max_points`` (:func:`geometry.check_points`)."""
+    return check_points(X, name="X", max_points=max_points, d=d, max_magnitude=MAX_MAGNITUDE)
 
 
 def check_y(y, n: int, task: str) -> np.ndarray:
     """``y`` as a finite float vector of shape ``(n,)``; labels +1/-1 for classification."""
-    try:
-        a = np.asarray(y, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"y must be a numeric vector of shape ({n},); got {type(y).__name__}") from exc
-    if a.ndim != 1:
-        raise ValueError(f"y must have shape (n,) (one target per point); got shape {a.shape}")
-    if a.shape[0] != n:
-        raise ValueError(f"y has {a.shape[0]} entries but X has {n} points: the lengths must match")
-    if not np.all(np.isfinite(a)):
-        raise ValueError("y contains NaN or infinite values")
-    if a.size and np.max(np.abs(a)) > MAX_MAGNITUDE:
-        raise ValueError(f"y has values beyond +-{MAX_MAGNITUDE:g}: rescale the targets")
+    a = check_vector(y, n, name="y", max_magnitude=MAX_MAGNITUDE, strict=True)
     if task == "classification":
         bad = np.unique(a[(a != 1.0) & (a != -1.0)])
         if bad.size:
@@ -121,3 +97,18 @@ def r2_score(y: np.ndarray, yhat: np.ndarray) -> float:
     if ss_tot == 0.0:
         return 1.0 if ss_res == 0.0 else 0.0
     return 1.0 - ss_res / ss_tot
+
+
+def check_oracle(oracle, X: np.ndarray):
+    """``oracle`` (a :class:`~geometry.PlanarOracle` or None) must be the oracle of exactly these points: a
+    certificate computed with another data set's oracle would be false."""
+    if oracle is None:
+        return None
+    from geometry import PlanarOracle, distinct_points
+
+    if not isinstance(oracle, PlanarOracle):
+        raise ValueError(f"oracle must be a geometry.PlanarOracle of X; got {type(oracle).__name__}")
+    U, inverse = distinct_points(X)
+    if oracle.n != X.shape[0] or not (np.array_equal(oracle.U, U) and np.array_equal(oracle.inverse, inverse)):
+        raise ValueError("oracle belongs to other points than X: build it with geometry.PlanarOracle(X)")
+    return oracle

@@ -8,10 +8,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from geometry import lift
+from geometry import half_plane, lift, neuron_patterns, relu_correlation, sphere_grid, vertex_of
+
+from ..figures import line_in_box
 
 POS = "#d62728"  # positive output weight / class +1
 NEG = "#1f77b4"  # negative output weight / class -1
+NONE = "#444444"  # a unit with no single output sign (gated ReLU)
 ACTIVE = "#2ca02c"
 INACTIVE = "#7f7f7f"
 REGION_COLORS = [
@@ -50,14 +53,6 @@ def pattern_string(mask) -> str:
     return "".join("1" if t else "0" for t in np.asarray(mask, bool))
 
 
-def _sphere_grid(n_lat: int, n_lon: int):
-    lat = np.linspace(-0.5 * np.pi, 0.5 * np.pi, n_lat)
-    lon = np.linspace(-np.pi, np.pi, n_lon)
-    LON, LAT = np.meshgrid(lon, lat)
-    U = np.stack([np.cos(LAT) * np.cos(LON), np.cos(LAT) * np.sin(LON), np.sin(LAT)], axis=-1)
-    return lat, lon, U
-
-
 def great_circle_points(normals: np.ndarray, samples: int = 73) -> np.ndarray:
     """Points of the great circles ``{u : n . u = 0, ||u|| = 1}`` (one per row of ``normals``), each followed by a
     row of NaN (a break in the drawn line).  Shape ``(c * (samples + 1), 3)``."""
@@ -89,9 +84,9 @@ def fig_arrangement_sphere(X, n_cells: int, selected=None, neurons=None, signs=N
     fitted neurons (colour = sign of the output weight)."""
     X = np.asarray(X, float).reshape(-1, 2)
     n = X.shape[0]
-    _, _, U = _sphere_grid(*grid)
+    _, _, U = sphere_grid(*grid)
     Z = lift(X)
-    act = U @ Z.T >= 0
+    act = neuron_patterns(X, U)
     count = act.sum(axis=-1)
     hover = "active points: %{surfacecolor}<extra></extra>"
     text = None
@@ -115,7 +110,7 @@ def fig_arrangement_sphere(X, n_cells: int, selected=None, neurons=None, signs=N
         N = 1.02 * N / np.linalg.norm(N, axis=1, keepdims=True)
         s = np.ones(N.shape[0]) if signs is None else np.asarray(signs)
         fig.add_trace(go.Scatter3d(x=N[:, 0], y=N[:, 1], z=N[:, 2], mode="markers",
-                                   marker=dict(size=6, color=[POS if t > 0 else NEG for t in s], symbol="diamond",
+                                   marker=dict(size=6, color=[sign_colour(t) for t in s], symbol="diamond",
                                                line=dict(color="black", width=1)),
                                    name="neurons of the fit", hovertemplate="fitted neuron<extra></extra>"))
     if selected is not None:
@@ -132,28 +127,6 @@ def fig_arrangement_sphere(X, n_cells: int, selected=None, neurons=None, signs=N
     return fig
 
 
-def _line_in_box(w, b, box):
-    """End points of ``w . x + b = 0`` inside ``box`` (or None)."""
-    x0, y0, x1, y1 = box
-    pts = []
-    if abs(w[1]) > 1e-14:
-        for x in (x0, x1):
-            yy = -(b + w[0] * x) / w[1]
-            if y0 - 1e-12 <= yy <= y1 + 1e-12:
-                pts.append((x, yy))
-    if abs(w[0]) > 1e-14:
-        for yy in (y0, y1):
-            x = -(b + w[1] * yy) / w[0]
-            if x0 - 1e-12 <= x <= x1 + 1e-12:
-                pts.append((x, yy))
-    if len(pts) < 2:
-        return None
-    P = np.array(pts)
-    d = np.linalg.norm(P[:, None] - P[None], axis=-1)
-    i, j = np.unravel_index(np.argmax(d), d.shape)
-    return P[[i, j]]
-
-
 def _polygon_xy(polys):
     """x, y lists of shapely polygons' exteriors separated by None (one filled trace)."""
     xs, ys = [], []
@@ -167,19 +140,16 @@ def _polygon_xy(polys):
 def fig_pattern_partition(X, u, active, box, title: str = "") -> go.Figure:
     """A pattern in the data plane: the line ``w . x + b = 0`` of the neuron ``u = (w, b)``, its closed positive
     side shaded, the points of the pattern filled (active) and the others hollow."""
-    from geometry import linear_regions
-
     X = np.asarray(X, float).reshape(-1, 2)
     active = np.asarray(active, bool)
     u = np.asarray(u, float)
     fig = go.Figure()
-    R = linear_regions(u[None, :2], u[2:3], box)
-    pos = [p for p, pat in zip(R.polygons, R.patterns) if pat.all()]
-    if pos:
-        xs, ys = _polygon_xy(pos)
+    pos = half_plane(u[:2], u[2], box)
+    if not pos.is_empty:
+        xs, ys = _polygon_xy([pos])
         fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="none", fillcolor="rgba(44,160,44,0.15)",
                                  name="w·x + b ≥ 0", hoverinfo="skip"))
-    seg = _line_in_box(u[:2], u[2], box)
+    seg = line_in_box(u[:2], u[2], box)
     if seg is not None:
         fig.add_trace(go.Scatter(x=seg[:, 0], y=seg[:, 1], mode="lines", line=dict(color="black", width=2),
                                  name="w·x + b = 0", hoverinfo="skip"))
@@ -201,9 +171,16 @@ def _plane_layout(fig, box, title, height=420):
     )
 
 
-def fig_linear_regions(X, y, regions, W, b, a) -> go.Figure:
-    """The linear regions of the fitted network as polygons coloured by activation pattern (hover: the pattern,
-    neuron j active = 1), the neuron lines (colour = sign of the output weight) and the data."""
+def sign_colour(s) -> str:
+    """Colour of a unit by the sign of its output weight (grey: no single sign)."""
+    return POS if s > 0 else NEG if s < 0 else NONE
+
+
+def fig_linear_regions(X, y, regions, units) -> go.Figure:
+    """The linear regions of the fitted model as polygons coloured by activation pattern (hover: the pattern,
+    unit j on = 1), the lines where the units switch (``units``: a :class:`solvers.Units`; colour = sign of
+    the output weight, width = strength) and the data."""
+    W, b = units.lines[:, :2], units.lines[:, 2]
     X = np.asarray(X, float).reshape(-1, 2)
     y = np.asarray(y, float).ravel()
     fig = go.Figure()
@@ -220,27 +197,28 @@ def fig_linear_regions(X, y, regions, W, b, a) -> go.Figure:
         fig.add_trace(go.Scatter(x=reps[:, 0], y=reps[:, 1], mode="markers", marker=dict(size=6, opacity=0.0),
                                  text=text, hovertemplate="%{text}<extra></extra>", showlegend=False))
     # neuron lines, grouped by sign and width (one trace each); hover on each line's midpoint
-    top = max(np.abs(a).max(initial=0.0), 1e-300)
+    strength, sign = units.strengths, units.signs
+    top = max(strength.max(initial=0.0), 1e-300)
     groups: dict[tuple, list] = {}
     mids, tips = [], []
-    for j in range(len(a)):
-        seg = _line_in_box(W[j], b[j], regions.box)
+    for j in range(len(strength)):
+        seg = line_in_box(W[j], b[j], regions.box)
         if seg is None:
             continue
-        key = (bool(a[j] > 0), int(round(1 + 3 * abs(a[j]) / top)))
+        key = (float(sign[j]), int(round(1 + 3 * strength[j] / top)))
         groups.setdefault(key, []).append(seg)
         mids.append(seg.mean(axis=0))
-        tips.append(f"neuron {j}: output weight {a[j]:+.3g}")
-    for (pos, width), segs in groups.items():
+        tips.append(f"unit {j}: strength {strength[j]:.3g}" + ("" if sign[j] == 0 else f", output sign {sign[j]:+.0f}"))
+    for (sg_, width), segs in groups.items():
         P = np.vstack([np.vstack([sg, [np.nan, np.nan]]) for sg in segs])
         fig.add_trace(go.Scatter(x=P[:, 0], y=P[:, 1], mode="lines", showlegend=False, hoverinfo="skip",
-                                 line=dict(color=POS if pos else NEG, width=width)))
+                                 line=dict(color=sign_colour(sg_), width=width)))
     if mids:
         M = np.array(mids)
         fig.add_trace(go.Scatter(x=M[:, 0], y=M[:, 1], mode="markers", marker=dict(size=7, opacity=0.0),
                                  text=tips, hovertemplate="%{text}<extra></extra>", showlegend=False))
     _add_data(fig, X, y)
-    _plane_layout(fig, regions.box, f"{len(regions)} linear regions of the fitted network ({len(a)} neurons)", height=540)
+    _plane_layout(fig, regions.box, f"{len(regions)} linear regions of the fitted model ({len(strength)} units)", height=540)
     return fig
 
 
@@ -329,23 +307,18 @@ def fig_zonotope(mesh, patterns, selected: int | None = None, neurons=None, sign
         s = np.ones(N.shape[0]) if signs is None else np.asarray(signs)
         scale = 0.25 * float(np.ptp(V, axis=0).max())
         for j, u in enumerate(N):
-            pat = vertex_of_neuron(mesh.vertices, u)  # in double precision
+            pat = vertex_of(mesh.vertices, u)  # in double precision
             base = V[pat]
             tip = base + scale * u / np.linalg.norm(u)
             fig.add_trace(go.Scatter3d(x=[base[0], tip[0]], y=[base[1], tip[1]], z=[base[2], tip[2]],
-                                       mode="lines+markers", line=dict(color=POS if s[j] > 0 else NEG, width=6),
-                                       marker=dict(size=[5, 2], color=POS if s[j] > 0 else NEG),
+                                       mode="lines+markers", line=dict(color=sign_colour(s[j]), width=6),
+                                       marker=dict(size=[5, 2], color=sign_colour(s[j])),
                                        name="neuron u at the vertex of its pattern", showlegend=j == 0,
                                        hovertemplate=f"neuron {j} at vertex {pat}<extra></extra>"))
     fig.update_layout(title=f"Σ[0, (x_i, 1)]: {V.shape[0]} vertices = {V.shape[0]} patterns",
                       scene=_scene(("Σ x1", "Σ x2", "Σ 1 (active count)")), height=520, margin=dict(l=0, r=0, t=40, b=0),
                       legend=dict(orientation="h", yanchor="bottom", y=0.0))
     return fig
-
-
-def vertex_of_neuron(V, u) -> int:
-    """Index of the zonotope vertex maximizing ``u . x``: the vertex ``Z^T D 1`` whose normal cone holds ``u``."""
-    return int(np.argmax(np.asarray(V) @ np.asarray(u, float)))
 
 
 def fig_zonogon(X, polygon) -> go.Figure:
@@ -367,13 +340,6 @@ def fig_zonogon(X, polygon) -> go.Figure:
     return fig
 
 
-def dual_map_values(X, v, grid=(91, 181)):
-    """``v^T (Z u)_+`` on a longitude-latitude grid of the unit sphere of neurons: ``lat, lon, values``."""
-    lat, lon, U = _sphere_grid(*grid)
-    S = np.maximum(U @ lift(X).T, 0.0) @ np.asarray(v, float)
-    return lat, lon, S
-
-
 def _lonlat(U):
     U = np.asarray(U, float).reshape(-1, 3)
     U = U / np.linalg.norm(U, axis=1, keepdims=True)
@@ -384,7 +350,8 @@ def fig_dual_map(X, v, beta: float, neurons=None, signs=None, peaks=None, peak_s
     """``|v^T (Z u)_+| / beta`` over the sphere of unit neurons ``u = (cos lat cos lon, cos lat sin lon, sin lat)``,
     level lines at 0.5, 0.9 and 0.99, the points where it reaches ``beta`` (circles) and the fitted neurons
     (``+``/``-`` = sign of the output weight)."""
-    lat, lon, S = dual_map_values(X, v, grid)
+    lat, lon, U = sphere_grid(*grid)
+    S = relu_correlation(X, v, U)
     R = np.abs(S) / beta
     fig = go.Figure()
     fig.add_trace(go.Heatmap(x=np.degrees(lon), y=np.degrees(lat), z=R, zmin=0, zmax=max(1.0, float(R.max())),
@@ -406,12 +373,14 @@ def fig_dual_map(X, v, beta: float, neurons=None, signs=None, peaks=None, peak_s
     if neurons is not None and len(neurons):
         lo, la = _lonlat(neurons)
         s = np.ones(len(lo)) if signs is None else np.asarray(signs)
-        for sg, sym, name in ((1, "cross-thin", "neuron, a > 0"), (-1, "line-ew", "neuron, a < 0")):
-            m = (s > 0) if sg > 0 else (s <= 0)
+        for sg, sym, name in ((1, "cross-thin", "neuron, a > 0"), (-1, "line-ew", "neuron, a < 0"),
+                              (0, "x-thin", "gate of a gated unit")):
+            m = np.sign(s) == sg
             if m.any():
                 fig.add_trace(go.Scatter(x=lo[m], y=la[m], mode="markers", name=name,
-                                         marker=dict(size=12, symbol=sym, color=POS if sg > 0 else NEG, line=dict(width=3, color=POS if sg > 0 else NEG)),
-                                         hovertemplate="fitted neuron<extra></extra>"))
+                                         marker=dict(size=12, symbol=sym, color=sign_colour(sg),
+                                                     line=dict(width=3, color=sign_colour(sg))),
+                                         hovertemplate="fitted unit<extra></extra>"))
     fig.update_layout(title=f"|vᵀ(Zu)₊| over the sphere of neurons: β = {beta:.3g}, largest grid value {np.abs(S).max():.4g}",
                       xaxis=dict(title="longitude of (w1, w2) [°]", range=[-180, 180]),
                       yaxis=dict(title="latitude = angle of b [°]", range=[-90, 90]),
@@ -424,7 +393,7 @@ def fig_dual_curve(X, v, beta: float, angles=None) -> go.Figure:
     """No-bias dual constraint ``|v^T (X w)_+|`` over unit ``w = (cos t, sin t)`` with the level ``beta``."""
     t = np.linspace(-np.pi, np.pi, 721) if angles is None else np.asarray(angles)
     W = np.stack([np.cos(t), np.sin(t)], axis=1)
-    S = np.maximum(np.asarray(X, float) @ W.T, 0.0).T @ np.asarray(v, float)
+    S = relu_correlation(X, v, W, bias=False)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=np.degrees(t), y=np.abs(S), mode="lines", name="|vᵀ(Xw)₊|",
                              line=dict(color="black"),

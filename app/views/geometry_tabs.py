@@ -1,8 +1,9 @@
 """The three geometry tabs: arrangement, zonotope, dual certificate.
 
-Each ``render_*(ctx)`` draws into the current Streamlit container from a ``ViewContext``-like object (``X``,
-``y``, ``task``, ``beta``, ``model``, ``view``).  Heavy geometry is cached (``st.cache_data``, bounded);
-every section catches its own failure and shows a message instead of a traceback.
+Each ``render_*(scene)`` draws into the current Streamlit container from the page's
+:class:`~app.scene.Scene`.  Heavy geometry is cached (``st.cache_data``, bounded); every section catches
+its own failure and shows a message instead of a traceback.  The fitted units are drawn where they
+switch (``scene.units``: a ReLU neuron on its own line, a gated unit on its gate's line).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import time
 import numpy as np
 import streamlit as st
 
-from geometry import dual_peaks, dual_slice, lift, linear_regions, pattern_count, phi, wedge_dictionary
+from typing import TYPE_CHECKING
+
+from geometry import PlanarOracle, dual_slice, lift, linear_regions, vertex_of, wedge_dictionary
 from geometry.zonotope import (
     cell_interior_neurons,
     circle_arcs,
@@ -22,9 +25,12 @@ from geometry.zonotope import (
     zonotope_face,
     zonotope_mesh,
 )
+from solvers import RELU_GLOBAL, Units, wedge_fit
 
 from . import figures as F
-from .wedge import wedge_fit
+
+if TYPE_CHECKING:
+    from app.scene import Scene
 
 MAX_SPHERE_CIRCLES = 150
 """Above this many points the sphere shows the shading only (the great circles would cover it)."""
@@ -68,25 +74,9 @@ def _safe(section: str):
     return deco
 
 
-def _data(ctx):
-    """``X`` as ``(n, 2)`` floats, ``y`` as ``(n,)`` floats, ``beta`` as a float (from a ViewContext-like object)."""
-    X = np.asarray(getattr(ctx, "X", np.zeros((0, 2))), float).reshape(-1, 2)
-    y = np.asarray(getattr(ctx, "y", np.zeros(0)), float).ravel()
-    beta = float(getattr(ctx, "beta", 0.0) or 0.0)
-    return X, y, beta
-
-
-def _network(model):
-    """``(W, b, a)`` of a fitted estimator, or None when there is no fit."""
-    if model is None:
-        return None
-    try:
-        W = np.asarray(model.hidden_weights_, float).reshape(-1, 2)
-        b = np.asarray(model.hidden_biases_, float).ravel()
-        a = np.asarray(model.output_weights_, float).ravel()
-    except AttributeError:
-        return None
-    return W, b, a
+def _neurons(units: Units):
+    """``(lines, signs)`` of the fitted units, or ``(None, None)`` when there are none."""
+    return (units.lines, units.signs) if len(units) else (None, None)
 
 
 def _too_few(X, need: int = 1) -> bool:
@@ -109,33 +99,32 @@ def _cell_picker(P: int, key: str, label: str, default: int, signature: str) -> 
     return int(st.number_input(label, min_value=0, max_value=max(P - 1, 0), step=1, key=key))
 
 
-def _neuron_jump(Zt, net, key: str) -> None:
-    """A select box that moves the picker ``key`` to the cell (vertex) of a chosen neuron of the fit."""
-    if net is None or not len(net[2]):
+def _neuron_jump(Zt, units: Units, key: str) -> None:
+    """A select box that moves the picker ``key`` to the cell (vertex) of a chosen unit of the fit."""
+    if not len(units):
         return
-    W, b, a = net
-    labels = [f"neuron {j} (output weight {a[j]:+.3g})" for j in range(len(a))]
+    labels = [f"unit {j} (strength {units.strengths[j]:.3g}{'' if units.signs[j] == 0 else ', output sign ' + ('+' if units.signs[j] > 0 else '-')})"
+              for j in range(len(units))]
 
     def jump():
         choice = st.session_state.get(key + "_jump")
         if choice in labels:
-            j = labels.index(choice)
-            st.session_state[key] = F.vertex_of_neuron(Zt.vertices, np.append(W[j], b[j]))
+            st.session_state[key] = vertex_of(Zt.vertices, units.lines[labels.index(choice)])
 
     st.selectbox("…or jump to the cell of", labels, index=None, key=key + "_jump", on_change=jump,
-                 placeholder="a neuron of the fit")
+                 placeholder="a unit of the fit")
 
 
-def _signature(X, net) -> str:
+def _signature(X, units: Units | None) -> str:
     """Identifies the data and the fit (to reset pickers when either changes)."""
-    parts = [X.tobytes()] + ([] if net is None else [np.ascontiguousarray(t).tobytes() for t in net])
+    parts = [X.tobytes()] + ([] if units is None else [np.ascontiguousarray(units.lines).tobytes()])
     return str(hash(b"|".join(parts)))
 
 
-def _default_cell(Zt, net) -> int:
-    """The vertex/cell of the first neuron of the fit (its pattern), else a cell with about half the points on."""
-    if net is not None and len(net[2]):
-        return F.vertex_of_neuron(Zt.vertices, np.append(net[0][0], net[1][0]))
+def _default_cell(Zt, units: Units) -> int:
+    """The vertex/cell of the first unit of the fit (its pattern), else a cell with about half the points on."""
+    if len(units):
+        return vertex_of(Zt.vertices, units.lines[0])
     half = np.abs(Zt.patterns.sum(axis=1) - 0.5 * Zt.patterns.shape[1])
     return int(np.argmin(half))
 
@@ -173,15 +162,21 @@ def _no_bias_cells(X: np.ndarray):
 
 
 @st.cache_data(**CACHE)
-def _dual_data(X, y, v, beta):
-    """``phi(v)``, the neurons where ``|v^T (Z u)_+|`` reaches ``beta`` and the slice through ``span{y, v}``."""
-    ph = phi(X, v)
-    pk = dual_peaks(X, v, threshold=beta * (1 - PEAK_RTOL), max_peaks=MAX_PEAKS, separation=1e-6)
+def _dual_peaks(X, v, beta, _oracle: PlanarOracle):
+    """The neurons where ``|v^T (Z u)_+|`` reaches ``beta`` (``X`` keys the cache; ``_oracle`` is X's)."""
+    pk = _oracle.peaks(v, threshold=beta * (1 - PEAK_RTOL), keep=MAX_PEAKS, separation=1e-6)
     keep = pk.values >= beta * (1 - PEAK_RTOL)
+    return pk.neurons[keep], pk.signs[keep]
+
+
+@st.cache_data(**CACHE)
+def _dual_slice(X, y, v, beta, _oracle: PlanarOracle):
+    """The slice of ``{phi <= beta}`` through ``span{y, v}`` (None where it is not defined)."""
     n = X.shape[0]
+    if not (np.linalg.norm(y) > 0 and n >= 2):
+        return None
     n_dirs = 96 if n <= 40 else (32 if n <= 150 else 16)  # one exact phi per direction: ~n^2 log n each
-    S = dual_slice(X, y, v, beta, n_dirs=n_dirs) if (np.linalg.norm(y) > 0 and n >= 2) else None
-    return ph, pk.neurons[keep], pk.signs[keep], S
+    return dual_slice(X, y, v, beta, n_dirs=n_dirs, oracle=_oracle)
 
 
 @st.cache_data(**CACHE)
@@ -190,21 +185,20 @@ def _wedge(X, y, beta):
 
 
 # ------------------------------------------------------------------------------------------------ the tabs
-def render_arrangement(ctx) -> None:
+def render_arrangement(scene: Scene) -> None:
     """Tab "Arrangement": the sphere of neurons cut by one great circle per point, a chosen cell's partition, the
     linear regions of the fit, and the no-bias circle."""
-    X, y, beta = _data(ctx)
-    if _too_few(X):
+    if _too_few(scene.X):
         return
-    _arrangement_sphere(X, _network(getattr(ctx, "model", None)))
+    _arrangement_sphere(scene.X, scene.units)
     st.divider()
-    _linear_regions_section(X, y, _network(getattr(ctx, "model", None)))
+    _linear_regions_section(scene)
     st.divider()
-    _no_bias_section(X)
+    _no_bias_section(scene.X)
 
 
 @_safe("The sphere of neurons")
-def _arrangement_sphere(X, net):
+def _arrangement_sphere(X, units: Units):
     n = X.shape[0]
     Zt, mesh, reason, cells = _zonotope_data(X)
     P = Zt.patterns.shape[0]
@@ -213,15 +207,14 @@ def _arrangement_sphere(X, net):
                 " — fewer here, because some points are collinear or repeated."))
     left, right = st.columns([3, 2])
     with right:
-        c = _cell_picker(P, "geo_arrangement_cell", f"cell (0 – {P - 1})", _default_cell(Zt, net), _signature(X, net))
-        _neuron_jump(Zt, net, "geo_arrangement_cell")
+        c = _cell_picker(P, "geo_arrangement_cell", f"cell (0 – {P - 1})", _default_cell(Zt, units),
+                         _signature(X, units))
+        _neuron_jump(Zt, units, "geo_arrangement_cell")
         u = cells[c]
         fig_p = F.fig_pattern_partition(X, u, Zt.patterns[c], F.view_box(X), f"cell {c}: its pattern as a line partition")
         st.plotly_chart(fig_p, width="stretch", theme=None, key="geo_arrangement_partition")
     with left:
-        neurons = signs = None
-        if net is not None and len(net[2]):
-            neurons, signs = np.hstack([net[0], net[1][:, None]]), np.sign(net[2])
+        neurons, signs = _neurons(units)
         fig = F.fig_arrangement_sphere(X, P, selected=u, neurons=neurons, signs=signs)
         if n > MAX_SPHERE_CIRCLES:
             fig.data = tuple(t for t in fig.data if t.name != "great circles [x_i,1].u = 0")
@@ -229,21 +222,23 @@ def _arrangement_sphere(X, net):
     st.caption("Each data point x_i is a great circle [x_i, 1]·u = 0 on the sphere of neurons u = (w, b)/‖(w, b)‖: "
                "crossing it switches that point on or off. The shading counts active points. Pick a cell: on the "
                "right its neuron's line splits the data into active (filled) and inactive points — every cell is "
-               "one way to cut the points with a line. Diamonds are the fitted neurons.")
+               "one way to cut the points with a line. Diamonds are the fitted units (at their gates for gated ReLU).")
 
 
 @_safe("The linear regions")
-def _linear_regions_section(X, y, net):
-    if net is None:
+def _linear_regions_section(scene: Scene):
+    units = scene.units
+    if scene.model is None:
         st.info("Fit a network (at least one point, a valid beta) to see its linear regions.")
         return
-    W, b, a = net
+    X = scene.X
     box = F.view_box(X)
-    R = _regions(W, b, box)
-    st.plotly_chart(F.fig_linear_regions(X, y, R, W, b, a), width="stretch", theme=None, key="geo_regions")
-    st.caption(f"The fitted network is affine on each of these {len(R)} regions: inside one, the same neurons are "
-               "active (hover for the pattern). Region boundaries are the neuron lines w_j·x + b_j = 0 "
-               "(red: positive output weight, blue: negative; thicker = larger weight).")
+    R = _regions(units.lines[:, :2], units.lines[:, 2], box)
+    st.plotly_chart(F.fig_linear_regions(X, scene.y, R, units), width="stretch", theme=None, key="geo_regions")
+    st.caption(f"The fitted model is affine on each of these {len(R)} regions: inside one, the same units are "
+               "on (hover for the pattern). Region boundaries are the lines where the units switch, "
+               "w_j·x + b_j = 0 for a ReLU neuron, the gate's line for a gated unit "
+               "(red: positive output weight, blue: negative, grey: a gated unit; thicker = stronger).")
 
 
 @_safe("The no-bias picture")
@@ -260,23 +255,24 @@ def _no_bias_section(X):
                    "directions of the points. The Zonotope tab shows the matching 2n-gon.")
 
 
-def render_zonotope(ctx) -> None:
+def render_zonotope(scene: Scene) -> None:
     """Tab "Zonotope": the zonohedron whose vertices are the patterns, a chosen vertex's partition, the fit's
-    neurons at their vertices, and the no-bias zonogon."""
-    X, y, beta = _data(ctx)
-    if _too_few(X):
+    units at their vertices, and the no-bias zonogon."""
+    if _too_few(scene.X):
         return
-    _zonotope_section(X, _network(getattr(ctx, "model", None)))
+    _zonotope_section(scene)
     st.divider()
-    _zonogon_section(X)
+    _zonogon_section(scene.X)
 
 
 @_safe("The zonotope")
-def _zonotope_section(X, net):
+def _zonotope_section(scene: Scene):
+    X, units = scene.X, scene.units
     n = X.shape[0]
     if n > MAX_ZONOTOPE_POINTS:
+        count = scene.oracle.n_patterns if scene.oracle is not None else "about n²"
         st.warning(f"The 3-D zonotope is drawn up to {MAX_ZONOTOPE_POINTS} points (it has ~n² vertices); "
-                   f"here n = {n}: it has {pattern_count(X)} vertices.")
+                   f"here n = {n}: it has {count} vertices.")
         return
     Zt, mesh, reason, cells = _zonotope_data(X)
     P = Zt.vertices.shape[0]
@@ -291,9 +287,9 @@ def _zonotope_section(X, net):
         mode = st.radio("pick", ["a vertex (pattern)", "a facet (line through two points)"], horizontal=True,
                         key="geo_zonotope_mode", label_visibility="collapsed")
         if mode.startswith("a vertex"):
-            c = _cell_picker(P, "geo_zonotope_vertex", f"vertex (0 – {P - 1})", _default_cell(Zt, net),
-                             _signature(X, net))
-            _neuron_jump(Zt, net, "geo_zonotope_vertex")
+            c = _cell_picker(P, "geo_zonotope_vertex", f"vertex (0 – {P - 1})", _default_cell(Zt, units),
+                             _signature(X, units))
+            _neuron_jump(Zt, units, "geo_zonotope_vertex")
             fig_r = F.fig_pattern_partition(X, cells[c], Zt.patterns[c], box,
                                             f"vertex {c} = Σ of its {int(Zt.patterns[c].sum())} active points")
         else:
@@ -307,19 +303,17 @@ def _zonotope_section(X, net):
                                             f"facet {f}: normal = the line through {int(on.sum())} points")
         st.plotly_chart(fig_r, width="stretch", theme=None, key="geo_zonotope_partition")
     with left:
-        neurons = signs = None
-        if net is not None and len(net[2]):
-            neurons, signs = np.hstack([net[0], net[1][:, None]]), np.sign(net[2])
+        neurons, signs = _neurons(units)
         fig = F.fig_zonotope(mesh, Zt.patterns, selected=c, neurons=neurons, signs=signs,
                              show_vertices=P <= MAX_VERTEX_MARKERS, face=face)
         st.plotly_chart(fig, width="stretch", theme=None, key="geo_zonotope_3d")
     n_facets = int(len({tuple(np.round(t, 7)) for t in mesh.triangle_normals}))
     st.caption(f"Each vertex of Σ[0, (x_i, 1)] is Zᵀ D 1, the sum of the points one activation pattern D switches "
                f"on: {P} vertices, {P} patterns. Its {n_facets} facets are normal to the lines through two data "
-               "points (the wedge products z_i × z_j), and every edge is a copy of one (x_i, 1). A neuron u of the "
-               "fit is drawn from the vertex it maximizes: that vertex is its pattern. Pick a facet to see its line: the "
-               "facet is the sum of the points strictly on the positive side plus the segments of the points on the "
-               "line.")
+               "points (the wedge products z_i × z_j), and every edge is a copy of one (x_i, 1). A unit of the "
+               "fit is drawn from the vertex of the pattern where it is on: that vertex is its pattern. Pick a facet "
+               "to see its line: the facet is the sum of the points strictly on the positive side plus the segments "
+               "of the points on the line.")
 
 
 @_safe("The zonogon")
@@ -333,55 +327,49 @@ def _zonogon_section(X):
                    "origin), each edge normal a direction w with w·x_i = 0.")
 
 
-def render_dual(ctx) -> None:
+def render_dual(scene: Scene) -> None:
     """Tab "Dual certificate": the numbers, the dual constraint over the sphere, the slice of the dual feasible
     set, the no-bias curve and the wedge-dictionary comparison."""
-    X, y, beta = _data(ctx)
-    if _too_few(X):
+    if _too_few(scene.X):
         return
-    model = getattr(ctx, "model", None)
-    net = _network(model)
-    if model is None or net is None or not hasattr(model, "dual_"):
+    cert = scene.certificate
+    if cert is None:
         st.info("No fitted network yet: fit one (at least one point, beta > 0) to see its dual certificate.")
         return
-    if not (beta > 0):
-        st.info("beta must be positive for the dual certificate.")
+    if not cert.bounds_optimum:
+        st.info(f"This fit's certificate is about {cert.kind}: {cert.proves}. The dual certificate of the ReLU "
+                "problem does not apply to it; choose Exact ReLU (or gated ReLU with all patterns) to see it.")
         return
-    v = np.asarray(model.dual_, float).ravel()
-    if v.shape[0] != X.shape[0]:
-        st.warning("The fit belongs to other data; refit to see its certificate.")
-        return
-    _certificate_numbers(model, X, y, v, beta)
-    _dual_map_section(X, y, v, beta, net)
-    _dual_slice_section(X, y, v, beta)
-    _no_bias_curve(X, y, beta)
+    _certificate_numbers(scene)
+    _dual_map_section(scene)
+    _dual_slice_section(scene)
+    _no_bias_curve(scene.X, scene.y, scene.beta)
     st.divider()
-    _wedge_section(X, y, beta, model)
+    _wedge_section(scene)
 
 
 @_safe("The certificate numbers")
-def _certificate_numbers(model, X, y, v, beta):
-    ph, _, _, _ = _dual_data(X, y, v, beta)
+def _certificate_numbers(scene: Scene):
+    cert = scene.certificate
     cols = st.columns(5)
-    p = float(getattr(model, "objective_", np.nan))
-    d = float(getattr(model, "dual_objective_", np.nan))
-    gap = float(getattr(model, "duality_gap_", p - d))
-    cols[0].metric("primal p", f"{p:.6g}")
-    cols[1].metric("dual d(v*)", f"{d:.6g}")
-    cols[2].metric("gap p − d", f"{gap:.2e}")
-    cols[3].metric("φ(v*) / β", f"{ph / beta:.6f}")
-    cols[4].metric("certified", "yes" if bool(getattr(model, "certified_", False)) else "no")
+    cols[0].metric("primal p", f"{cert.objective:.6g}")
+    cols[1].metric("dual d(v*)", f"{cert.dual_objective:.6g}")
+    cols[2].metric("gap p − d", f"{cert.gap:.2e}")
+    cols[3].metric("φ(v*) / β", f"{cert.phi_dual / cert.beta:.6f}")
+    cols[4].metric("certified", "yes" if cert.certified else "no")
     st.caption("d(v*) = −½‖v* − y‖² + ½‖y‖² is a lower bound on every network's objective whenever φ(v*) ≤ β; "
-               "a gap of zero proves the fit is a global optimum. φ is computed exactly here, not sampled.")
-    return ph
+               "a gap of zero proves the fit is a global optimum. φ is computed exactly here, not sampled. "
+               + ("" if cert.kind == RELU_GLOBAL else "This is the gated relaxation's own dual point: it is feasible "
+                  "for the ReLU dual as well (φ(v) ≤ max_D ‖Zᵀ D v‖ ≤ β), so d(v*) bounds the ReLU optimum too, "
+                  "but the gated model is not a ReLU network and certifies nothing about itself as one."))
 
 
 @_safe("The dual constraint")
-def _dual_map_section(X, y, v, beta, net):
-    ph, peaks, psigns, _ = _dual_data(X, y, v, beta)
-    W, b, a = net
-    neurons = np.hstack([W, b[:, None]]) if len(a) else None
-    fig = F.fig_dual_map(X, v, beta, neurons=neurons, signs=np.sign(a), peaks=peaks, peak_signs=psigns)
+def _dual_map_section(scene: Scene):
+    X, cert = scene.X, scene.certificate
+    peaks, psigns = _dual_peaks(X, cert.dual, cert.beta, _oracle=scene.oracle)
+    neurons, signs = _neurons(scene.units)
+    fig = F.fig_dual_map(X, cert.dual, cert.beta, neurons=neurons, signs=signs, peaks=peaks, peak_signs=psigns)
     st.plotly_chart(fig, width="stretch", theme=None, key="geo_dual_map")
     st.caption("Brightness is |vᵀ(Zu)₊| / β for every unit neuron u (longitude = direction of w, latitude = "
                "bias). Feasibility means it never exceeds 1. The fitted neurons (+ / −: sign of the output weight) "
@@ -390,8 +378,9 @@ def _dual_map_section(X, y, v, beta, net):
 
 
 @_safe("The dual slice")
-def _dual_slice_section(X, y, v, beta):
-    _, _, _, S = _dual_data(X, y, v, beta)
+def _dual_slice_section(scene: Scene):
+    X, cert = scene.X, scene.certificate
+    S = _dual_slice(X, scene.y, cert.dual, cert.beta, _oracle=scene.oracle)
     if S is None:
         if X.shape[0] < 2:
             st.info("With one point the dual vectors form a line, not a plane: draw another point to see the slice.")
@@ -416,7 +405,8 @@ def _no_bias_curve(X, y, beta):
 
 
 @_safe("The wedge-product dictionary")
-def _wedge_section(X, y, beta, model):
+def _wedge_section(scene: Scene):
+    X, y, beta = scene.X, scene.y, scene.beta
     st.markdown("**Wedge-product dictionary:** fit with only the neurons whose line passes through two data "
                 "points (the vertices ±z_i × z_j of the arrangement).")
     n = X.shape[0]
@@ -427,13 +417,17 @@ def _wedge_section(X, y, beta, model):
         return
     t0 = time.perf_counter()
     wf = _wedge(X, y, beta)
-    exact = float(getattr(model, "objective_", np.nan))
-    gap = wf.objective - exact
+    cert = scene.certificate
     cols = st.columns(4)
-    cols[0].metric("exact optimum", f"{exact:.6g}")
     cols[1].metric("wedge dictionary", f"{wf.objective:.6g}")
-    cols[2].metric("gap", f"{gap:.2e}", f"{gap / exact:.1e} relative" if exact > 0 else None, delta_color="off")
-    cols[3].metric("neurons used", f"{len(wf.output_weights)} of {wf.dictionary_size}")
+    cols[3].metric("neurons used", f"{wf.network.width} of {wf.dictionary_size}")
+    if cert.kind == RELU_GLOBAL and cert.certified:
+        exact = cert.objective
+        gap = wf.objective - exact
+        cols[0].metric("exact optimum", f"{exact:.6g}")
+        cols[2].metric("gap", f"{gap:.2e}", f"{gap / exact:.1e} relative" if exact > 0 else None, delta_color="off")
+    else:
+        cols[0].metric("exact optimum", "not certified")
     st.caption("Both numbers are the canonical objective of a network's own weights. The dictionary holds every "
                "vertex of the arrangement, but an optimal neuron can also sit on an edge or inside a cell, so the "
                f"dictionary fit is an upper bound; the gap says how much is lost here ({time.perf_counter() - t0:.2f} s).")

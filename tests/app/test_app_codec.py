@@ -2,6 +2,7 @@
 
 import base64
 import struct
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -32,7 +33,6 @@ def states(draw):
         label=draw(st.sampled_from([1, -1])),
         target=draw(targets),
         tab=draw(st.sampled_from(["fit", "compare", "zonotope", "dual-certificate"])),
-        view=draw(st.text(alphabet="abcXYZ019_-.:,", max_size=64)),
         hide=draw(st.lists(st.sampled_from(["beta", "model", "csv", "preset"]), max_size=3)),
         points=pts,
     )
@@ -77,22 +77,44 @@ def test_points_encoding_is_six_bytes_a_point():
 
 
 def _bad(params):
+    """A link whose bad fields all have the initial state's values as defaults: it shows the initial state."""
     state, warning = decode(params)
     assert state == initial_state()
-    assert warning and "default example" in warning and len(warning) < 300
+    assert warning and "default" in warning and len(warning) < 300
     return warning
 
 
 def test_malformed_links_warn_and_show_the_default():
     good = encode(initial_state())
-    _bad({**good, "points": good["points"][:-3]})  # truncated
+    assert "(points)" in _bad({**good, "points": good["points"][:-3]})  # truncated
     _bad({**good, "points": "!!!not base64!!!"})
-    _bad({**good, "beta": "1e309"})
+    assert "(beta)" in _bad({**good, "beta": "1e309"})
     _bad({**good, "beta": "__import__('os').system('true')"})
-    _bad({**good, "task": "clustering"})
-    _bad({**good, "v": "999"})
+    assert "(task)" in _bad({**good, "task": "clustering"})
+    assert "default example" in _bad({**good, "v": "999"})
     _bad({**good, "n": "3.5"})
     assert "version" in _bad({"v": "2"})
+
+
+def test_one_bad_field_keeps_the_rest_of_the_link():
+    state = validated(points=((0.5, 0.5, 1.0), (-0.5, 0.2, -1.0)), beta=0.2, model="gated", tab="zonotope")
+    link = encode(state)
+    for key, text in (("preset", "Spiralz"), ("hide", "tabs"), ("model", "adam"), ("tab", "nowhere"), ("k", "-3")):
+        got, warning = decode({**link, key: text})
+        assert got == replace(state, **{key: getattr(AppState(), key)}), key
+        assert warning and f"({key})" in warning and text not in warning  # named, never echoed
+
+
+def test_a_hostile_hide_value_is_not_echoed():
+    for text in ("[Session expired - log in again](https://evil.example/login)", "![x](https://evil.example/p.png)"):
+        state, warning = decode({"hide": text})
+        assert state == initial_state()
+        assert "evil" not in warning and "](" not in warning and "(hide)" in warning
+
+
+def test_an_old_link_with_the_retired_view_field_opens_the_same_picture():
+    state = validated(points=((0.5, 0.5, 1.0), (-0.5, 0.2, -1.0)), beta=0.2, tab="dual-certificate")
+    assert decode({**encode(state), "view": "zonotope"}) == (state, None)
     point_outside = base64.urlsafe_b64encode(struct.pack("<3h", 5000, 0, 1000)).decode()
     _bad({"points": point_outside})
 

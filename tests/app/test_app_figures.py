@@ -5,18 +5,30 @@ import json
 import numpy as np
 import pytest
 
-from app.certificate_view import certificate_json, summarize
+from app.certificate_view import certificate_json, summarize_scene
+from app.editor import unit_rows
 from app.figures import bounds_figure, fit_figure, neuron_segment, snapshot_html
-from app.fitting import GRID, active_neurons, fit_points, grid_centres
+from app.fitting import GRID, fit_points, grid_centres
 from app.presets import make_preset
+from app.scene import build_scene
 from app.state import DOMAIN, PRESETS, validated
 
 PTS = ((-0.6, -0.5, 1.0), (0.5, 0.6, 1.0), (-0.5, 0.6, -1.0), (0.6, -0.4, -1.0), (0.1, 0.2, 1.0), (-0.2, -0.1, -1.0))
 
 
+def scene_of(points, model="exact", k=100, task="classification", beta=0.05):
+    state = validated(points=points, model=model, k=k, task=task, beta=beta)
+    return build_scene(state, fit_points(points, task, beta, model, k, 0))
+
+
 @pytest.fixture(scope="module")
 def fit():
     return fit_points(PTS, "classification", 0.05, "exact", 100, 0)
+
+
+@pytest.fixture(scope="module")
+def scene():
+    return scene_of(PTS)
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -50,16 +62,19 @@ def test_surface_is_the_models_own_output(fit):
 def test_empty_and_degenerate_data_give_a_message_not_an_exception():
     assert "empty" in fit_points((), "classification", 0.05, "exact", 100, 0).error
     one = fit_points(((0.1, 0.1, 1.0),), "classification", 0.05, "exact", 100, 0)
-    assert one.model is not None or one.error
+    # one point: the optimum is a single neuron (or zero), and the exact oracle certifies it
+    assert one.error == "" and one.model.certified_
+    assert one.model.objective_ <= 0.5 * 1.0**2 + 1e-12  # never above the zero network's 1/2 ||y||^2
 
 
-def test_active_neurons_reproduce_the_network(fit):
-    N = active_neurons(fit.model)
+def test_unit_rows_reproduce_the_network(scene):
+    N = unit_rows(scene)
     X = np.random.default_rng(0).uniform(-1, 1, (20, 2))
-    # a * relu(w.x + b) with (w, b) scaled to unit norm and a to a * ||u||: same output
+    # sign * strength * relu(u.x / ||u||): a * relu(w.x + b) with (w, b) scaled to unit norm
     U = N[:, :3] / np.linalg.norm(N[:, :3], axis=1, keepdims=True)
-    out = np.maximum(np.column_stack([X, np.ones(len(X))]) @ U.T, 0) @ N[:, 3]
-    assert np.allclose(out, fit.model.decision_function(X), atol=1e-9)
+    out = np.maximum(np.column_stack([X, np.ones(len(X))]) @ U.T, 0) @ (N[:, 3] * N[:, 4])
+    assert np.allclose(out, scene.model.decision_function(X), atol=1e-9)
+    assert set(np.unique(N[:, 4])) <= {-1.0, 1.0} and np.all(N[:, 3] > 0)
 
 
 def test_neuron_segment_lies_on_the_line_and_on_the_border():
@@ -78,30 +93,29 @@ def test_neuron_segment_lies_on_the_line_and_on_the_border():
     assert neuron_segment(0.0, 0.0, 1.0) is None
 
 
-def test_fit_figure_shows_data_neurons_and_surface(fit):
-    N = active_neurons(fit.model)
-    fig = fit_figure(PTS, "classification", fit.surface, N)
+def test_fit_figure_shows_data_neurons_and_surface(scene):
+    N = unit_rows(scene)
+    fig = fit_figure(PTS, "classification", scene.fit.surface, N)
     kinds = [t.type for t in fig.data]
     assert kinds.count("heatmap") == 1 and "contour" in kinds
     markers = [t for t in fig.data if t.type == "scatter" and t.mode == "markers"]
     assert sum(len(t.x) for t in markers) == len(PTS)
     lines = [t for t in fig.data if t.type == "scatter" and t.mode == "lines"]
     assert 0 < len(lines) <= len(N)
-    reg = fit_figure(((0.1, 0.2, 0.5),), "regression", None, np.zeros((0, 4)))
+    reg = fit_figure(((0.1, 0.2, 0.5),), "regression", None, np.zeros((0, 5)))
     assert [t.type for t in reg.data] == ["scatter"]
 
 
-def test_snapshot_is_standalone_html(fit):
-    fig = fit_figure(PTS, "classification", fit.surface, active_neurons(fit.model))
+def test_snapshot_is_standalone_html(scene):
+    fig = fit_figure(PTS, "classification", scene.fit.surface, unit_rows(scene))
     page = snapshot_html([fig, bounds_figure([("exact", 1.0, 0.9)])], "T <b>", ["gap 0"])
     assert page.startswith("<!DOCTYPE html>") and "T &lt;b&gt;" in page
     assert page.count("plotly.js v") >= 1 and page.count("Plotly.newPlot") == 2
 
 
-def test_certificate_json_carries_the_models_numbers(fit):
-    state = validated(points=PTS)
-    doc = json.loads(certificate_json(fit.model, state))
-    m = fit.model
+def test_certificate_json_carries_the_models_numbers(scene):
+    doc = json.loads(certificate_json(scene))
+    m = scene.model
     c = doc["certificate"]
     assert c["objective"] == m.objective_ and c["dual_objective"] == m.dual_objective_
     assert c["duality_gap"] == m.duality_gap_ and c["certified"] == bool(m.certified_)
@@ -110,22 +124,23 @@ def test_certificate_json_carries_the_models_numbers(fit):
     assert np.allclose(doc["network"]["hidden_weights"], m.hidden_weights_)
     assert np.allclose(doc["network"]["output_weights"], m.output_weights_)
     assert doc["problem"]["X"] == [list(p[:2]) for p in PTS]
-    s = summarize(m, state)
+    assert c["kind"] == "relu-global" and c["proves"].startswith("global optimum")
+    s = summarize_scene(scene)
     assert s.fit_metric == "training accuracy"
     assert s.fit_value == np.mean(m.predict(np.array(PTS)[:, :2]) == np.array(PTS)[:, 2])
 
 
 def test_gated_relu_is_never_shown_as_certified():
-    g = fit_points(PTS, "classification", 0.05, "gated", 100, 0)
-    s = summarize(g.model, validated(points=PTS, model="gated"))
-    assert s.certified is False and s.reason
+    g = scene_of(PTS, "gated")
+    s = summarize_scene(g)
+    assert s.certified is False and s.reason and g.certificate.kind == "gated-relaxation"
 
 
-def test_canvas_data_is_the_fit_in_canvas_order(fit):
+def test_canvas_data_is_the_fit_in_canvas_order(scene):
     from app.editor import canvas_data
 
-    state = validated(points=PTS)
-    data = canvas_data(state, fit, base=7)
+    fit = scene.fit
+    data = canvas_data(scene, base=7)
     assert data["base"] == 7 and data["points"] == [list(p) for p in PTS] and data["vmax"] == 1.0
     s = data["surface"]
     assert s["size"] == GRID and len(s["values"]) == GRID * GRID
@@ -134,16 +149,9 @@ def test_canvas_data_is_the_fit_in_canvas_order(fit):
     k = 3 * GRID + 50
     expected = fit.model.decision_function(np.array([[x1[50], x2[3]]]))[0]
     assert s["values"][k] == pytest.approx(expected, abs=1e-4)
-    assert np.allclose(data["neurons"], np.round(active_neurons(fit.model), 6))
-    empty = canvas_data(validated(task="regression"), fit_points((), "regression", 0.05, "exact", 100, 0), 0)
+    assert np.allclose(data["neurons"], np.round(unit_rows(scene), 6))
+    empty = canvas_data(scene_of((), task="regression"), 0)
     assert empty["surface"] is None and empty["neurons"] == [] and empty["points"] == []
-
-
-def test_only_a_boolean_true_certifies():
-    from app.certificate_view import _flag
-
-    assert _flag(True) and _flag(np.bool_(True))
-    assert not any(_flag(v) for v in (False, np.bool_(False), 1, "yes", None, np.array([True])))
 
 
 def test_training_figure_draws_the_curve_and_the_optimum_line():
@@ -157,21 +165,26 @@ def test_training_figure_draws_the_curve_and_the_optimum_line():
 
 def test_gated_units_are_drawn_at_their_gate_lines():
     points = make_preset("xor", 20, 0.1, 0)
-    fit = fit_points(points, "classification", 0.05, "gated", 100, 0)
-    rows = active_neurons(fit.model)
+    g = scene_of(points, "gated")
+    rows = unit_rows(g)
     assert rows.shape[0] > 0
-    gates = fit.model.gates_[np.linalg.norm(fit.model.block_weights_, axis=1) > 0]
-    assert np.allclose(rows[:, :3], gates)
+    gates = g.model.gates_[np.linalg.norm(g.model.block_weights_, axis=1) > 0]
+    assert np.allclose(rows[:, :3], gates) and np.all(rows[:, 4] == 0)  # a gated unit has no single sign
+    # the drawn lines are where the units switch: with them as gates the model's output is recovered
+    X = np.random.default_rng(3).uniform(-1, 1, (50, 2))
+    Z = np.column_stack([X, np.ones(len(X))])
+    out = np.sum((Z @ rows[:, :3].T >= 0) * (Z @ g.model.block_weights_.T), axis=1)
+    assert np.allclose(out, g.model.decision_function(X), atol=1e-12)
+    assert not np.allclose(rows[:, :3], g.model.block_weights_)  # the gate is not the linear part
 
 
 def test_gated_on_sampled_patterns_claims_no_bound_on_the_optimum():
     points = make_preset("xor", 120, 0.1, 0)
-    fit = fit_points(points, "classification", 0.05, "gated", 3, 0)
-    state = validated(points=points, model="gated", k=3)
-    s = summarize(fit.model, state)
-    assert fit.model.patterns == "sampled"
+    g = scene_of(points, "gated", k=3)
+    s = summarize_scene(g)
+    assert g.model.patterns == "sampled" and g.certificate.kind == "sampled-program"
     assert not s.certified and np.isnan(s.dual_objective) and np.isnan(s.relative_gap)
-    doc = json.loads(certificate_json(fit.model, state))
+    doc = json.loads(certificate_json(g))
     assert doc["certificate"]["dual_vector"] is None and doc["certificate"]["dual_objective"] is None
     assert doc["problem"]["objective"].startswith("gated ReLU")
     assert bounds_figure([("gated", s.objective, s.dual_objective)]).data[1].y == (None,)

@@ -91,7 +91,7 @@ def test_preset_widget_regenerates_points():
 
 
 def test_link_restores_the_state():
-    state = validated(points=SMALL, beta=0.2, model="sampled", k=37, seed=5, view="zonotope")
+    state = validated(points=SMALL, beta=0.2, model="sampled", k=37, seed=5, tab="zonotope")
     at = run(encode(state))
     assert at.session_state.app_state == state
     assert at.select_slider(key="w_beta").value == 0.2
@@ -109,7 +109,14 @@ def test_preset_link_and_empty_canvas():
 def test_malformed_link_warns_and_shows_the_default(params):
     at = run(params)
     assert at.session_state.app_state == initial_state()
-    assert any("default example" in w.value for w in at.warning)
+    assert any("default" in w.value for w in at.warning)
+
+
+def test_a_bad_field_keeps_the_drawing_and_says_which_field():
+    at = run({**small_link(beta=0.2), "model": "adam"})
+    state = at.session_state.app_state
+    assert state.points == SMALL and state.beta == 0.2 and state.model == "exact"
+    assert any("(model)" in w.value for w in at.warning)
 
 
 def test_teacher_mode_hides_controls():
@@ -130,39 +137,49 @@ def test_clear_undo_redo():
     assert at.session_state.app_state.points == ()
 
 
-def test_geometry_tabs_get_the_view_context():
-    import app.views as views
-    from app.context import ViewContext
+def test_tabs_get_the_scene(monkeypatch):
+    import app.tabs as tabs
+    from app.scene import Scene
+    from solvers import Certificate, ReLUNetwork
 
     seen = []
 
-    def good(ctx):
-        seen.append(ctx)
+    def good(scene):
+        seen.append(scene)
 
-    def broken(ctx):
+    def broken(scene):
         raise RuntimeError("boom")
 
-    views.GEOMETRY_TABS[:0] = [("Good view", good), ("Broken view", broken)]
-    try:
-        at = run(small_link(view="abc", tab="good-view"))
-        broken_at = run(small_link(tab="broken-view"))
-        closed_at = run(small_link(tab="fit"))
-    finally:
-        del views.GEOMETRY_TABS[:2]
+    registry = dict(tabs.TABS)
+    registry["good"] = tabs.TabSpec("good", "Good view", good)
+    registry["broken"] = tabs.TabSpec("broken", "Broken view", broken)
+    monkeypatch.setattr(tabs, "TABS", registry)  # each run of the page script imports it afresh
+    at = run(small_link(tab="good"))
+    broken_at = run(small_link(tab="broken"))
+    closed_at = run(small_link(tab="fit"))
     labels = [t.label for t in at.tabs]
-    assert labels[2:4] == ["Good view", "Broken view"]
+    assert labels[-2:] == ["Good view", "Broken view"]
     assert len(seen) == 1  # only the open tab runs: the other runs never called it
-    ctx = seen[0]
-    assert isinstance(ctx, ViewContext) and ctx.X.shape == (8, 2) and ctx.view == "abc" and ctx.model is not None
-    assert ctx.task == "classification" and ctx.beta == 0.05 and list(ctx.y) == [p[2] for p in SMALL]
+    scene = seen[0]
+    assert isinstance(scene, Scene) and scene.X.shape == (8, 2) and scene.model is not None
+    assert isinstance(scene.model.network_, ReLUNetwork) and isinstance(scene.certificate, Certificate)
+    assert scene.task == "classification" and scene.beta == 0.05 and list(scene.y) == [p[2] for p in SMALL]
+    assert len(scene.units) == scene.model.network_.width
     assert any("Broken view could not be drawn" in w.value for w in broken_at.warning)
     assert not any("could not be drawn" in w.value for w in closed_at.warning)
 
 
-def test_unknown_tab_in_a_link_opens_the_first_tab():
-    at = run(small_link(tab="no-such-tab"))
-    assert not at.warning
+def test_unknown_tab_in_a_link_says_so_and_opens_the_first_tab():
+    at = run(small_link(tab="fit") | {"tab": "no-such-tab"})
+    assert any("(tab)" in w.value for w in at.warning)
+    assert at.session_state.app_state.points == SMALL
     assert at.get("plotly_chart")
+
+
+def test_a_link_can_hide_tabs():
+    at = run(small_link(tab="fit") | {"hide": "zonotope,compare"})
+    labels = [t.label for t in at.tabs]
+    assert labels == ["Fit", "Arrangement", "Dual certificate"]
 
 
 def test_compare_tab_fits_the_other_models():
@@ -194,7 +211,7 @@ class _Failing:
     def __init__(self, exc):
         self.exc = exc
 
-    def fit(self, X, y):
+    def fit(self, X, y, oracle=None):
         raise self.exc
 
 
@@ -203,9 +220,12 @@ class _Failing:
     [(ValueError("X has duplicate rows with different labels"), "duplicate rows"), (RuntimeError("bug"), "solver failed")],
 )
 def test_solver_failures_give_a_short_warning_and_keep_the_drawing(monkeypatch, exc, words):
-    import app.fitting
+    from dataclasses import replace
 
-    monkeypatch.setattr(app.fitting, "make_estimator", lambda *a, **k: _Failing(exc))
+    import app.models
+
+    spec = app.models.MODELS["exact"]
+    monkeypatch.setitem(app.models.MODELS, "exact", replace(spec, factory=lambda *a: _Failing(exc)))
     pts = SMALL + ((0.9, 0.9, 1.0 if isinstance(exc, ValueError) else -1.0),)  # points no earlier test cached
     at = run(encode(validated(points=pts)))
     assert any(words in w.value for w in at.warning)
@@ -224,13 +244,12 @@ def test_choosing_a_preset_sets_its_task_but_empty_keeps_the_current_one():
 
 
 def test_a_link_can_open_each_tab():
-    from app.views import GEOMETRY_TABS
+    from app.tabs import TABS
 
-    for label in ["Fit", "Compare"] + [label for label, _ in GEOMETRY_TABS]:
-        slug = "-".join(label.lower().split())
-        at = run(small_link(tab=slug))
-        assert at.session_state.app_state.tab == slug
-        assert not any("could not be drawn" in w.value for w in at.warning), label
+    for key, spec in TABS.items():
+        at = run(small_link(tab=key))
+        assert at.session_state.app_state.tab == key
+        assert not any("could not be drawn" in w.value for w in at.warning), key
         compare_open = bool([t for t in at.toggle if t.key == "compare_on"])
-        assert compare_open == (slug == "compare")
-        assert bool(at.get("plotly_chart")) == (slug != "compare")  # the Fit tab and every geometry tab draw
+        assert compare_open == (key == "compare")
+        assert bool(at.get("plotly_chart")) == (key != "compare")  # the Fit tab and every geometry tab draw

@@ -4,18 +4,48 @@ import math
 
 import pytest
 
-from app.state import BETA_GRID, FIELDS, HIDEABLE, MAX_APP_POINTS, AppState, check_point, validated, with_changes
+from app.state import (
+    BETA_GRID,
+    FIELD,
+    FIELDS,
+    HIDEABLE,
+    MAX_APP_POINTS,
+    AppState,
+    check_point,
+    check_value,
+    hideable,
+    validated,
+    with_changes,
+)
 
 
-def test_table_drives_the_dataclass_defaults():
+def test_every_default_passes_its_own_validation():
+    # the table's defaults are valid values of their fields (a bad default would break every new page)
     s = AppState()
     for f in FIELDS:
-        assert getattr(s, f.name) == f.default
-    assert s.version == 1
+        assert check_value(f, f.default, s.task) == f.default, f.name
+    assert validated() == s and s.version == 1
 
 
-def test_hideable_controls_come_from_the_table():
+def test_choices_come_from_the_registries():
+    from app.models import MODELS
+    from app.presets import PRESETS as PRESET_SPECS
+    from app.tabs import TABS
+
+    assert FIELD["preset"].choices == tuple(PRESET_SPECS)
+    assert FIELD["model"].choices == tuple(k for k, spec in MODELS.items() if spec.sidebar)
+    for key in TABS:
+        assert validated(tab=key).tab == key
+    with pytest.raises(ValueError):
+        validated(tab="Fit")  # a label is not a key
+
+
+def test_hideable_controls_come_from_the_table_and_the_tabs():
+    from app.tabs import TABS
+
     assert "beta" in HIDEABLE and "model" in HIDEABLE and "points" not in HIDEABLE and "hide" not in HIDEABLE
+    assert hideable() == HIDEABLE + tuple(TABS)
+    assert validated(hide=("zonotope", "beta")).hide == ("beta", "zonotope")
 
 
 @pytest.mark.parametrize(
@@ -30,7 +60,8 @@ def test_hideable_controls_come_from_the_table():
         {"task": "clustering"},
         {"model": "sgd"},
         {"noise": math.inf},
-        {"view": "<script>"},
+        {"view": "<script>"},  # a retired field
+        {"tab": "<script>"},
         {"hide": ("beta", "nope")},
         {"points": ((0.0, 0.0, 0.5),)},  # not a class label
         {"points": ((2.0, 0.0, 1.0),)},  # outside the square

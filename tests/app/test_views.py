@@ -7,9 +7,9 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.views import GEOMETRY_TABS
+from app.tabs import TABS
 from app.views import figures as F
-from app.views.wedge import wedge_fit
+from solvers import Units, wedge_fit
 from geometry import lift, linear_regions, phi
 from geometry.dual_slice import dual_slice
 from geometry.zonotope import lifted_zonotope, zonotope_mesh
@@ -28,12 +28,20 @@ def fit(X, y, beta):
 
 
 # ------------------------------------------------------------------------------------------------ figures
-def test_tab_labels():
-    labels = [lab for lab, _ in GEOMETRY_TABS]
-    assert any("Arrangement" in s for s in labels)
-    assert any("Zonotope" in s for s in labels)
-    assert any("Dual" in s for s in labels)
-    assert all(callable(fn) for _, fn in GEOMETRY_TABS)
+GEOMETRY = ("arrangement", "zonotope", "dual-certificate")
+
+
+def test_tab_registry():
+    from app.views.geometry_tabs import render_arrangement, render_dual, render_zonotope
+
+    # each key is wired to its own renderer, keys and labels are unique, and the link names of earlier
+    # versions of the page (slugs of the labels) are still the keys
+    assert list(TABS) == ["fit", "compare", "arrangement", "zonotope", "dual-certificate"]
+    assert [TABS[k].render for k in GEOMETRY] == [render_arrangement, render_zonotope, render_dual]
+    labels = [spec.label for spec in TABS.values()]
+    assert len(set(labels)) == len(labels)
+    assert all(spec.key == key for key, spec in TABS.items())
+    assert len({spec.render for spec in TABS.values()}) == len(TABS)
 
 
 def test_sphere_figure_counts_cells_and_circles():
@@ -70,6 +78,12 @@ def test_partition_figure_splits_points_by_the_line():
     fig = F.fig_pattern_partition(X, u, lift(X) @ u >= 0, F.view_box(X))
     act = [t for t in fig.data if t.name and t.name.startswith("active")][0]
     assert sorted(zip(act.x, act.y)) == [(1.0, 0.0), (1.0, 1.0)]
+    # the shaded side is the part of the box with x1 >= 0.5
+    x0, y0, x1, y1 = F.view_box(X)
+    shade = [t for t in fig.data if t.name == "w·x + b ≥ 0"][0]
+    P = np.array([(a, b) for a, b in zip(shade.x, shade.y) if a is not None], float)
+    assert P[:, 0].min() == pytest.approx(0.5) and P[:, 0].max() == pytest.approx(x1)
+    assert P[:, 1].min() == pytest.approx(y0) and P[:, 1].max() == pytest.approx(y1)
 
 
 def test_linear_regions_figure_reports_the_count():
@@ -79,10 +93,14 @@ def test_linear_regions_figure_reports_the_count():
     a = np.array([1.0, -1.0, 0.5])
     box = F.view_box(X)
     R = linear_regions(W, b, box)
-    fig = F.fig_linear_regions(X, y, R, W, b, a)
+    fig = F.fig_linear_regions(X, y, R, Units(np.column_stack([W, b]), np.sign(a), np.abs(a)))
     # x = 0, y = 0 and x + y = -0.3 inside the box: 3 lines, 3 crossings inside -> 1 + 3 + 3 = 7 regions
     assert len(R) == 7
     assert fig.layout.title.text.startswith("7 linear regions")
+    # each unit's line is drawn in the colour of its sign: red, blue, and grey for a unit with no sign
+    gated = F.fig_linear_regions(X, y, R, Units(np.column_stack([W, b]), np.array([1.0, -1.0, 0.0]), np.abs(a)))
+    colours = {t.line.color for t in gated.data if t.mode == "lines" and t.fill is None}
+    assert colours == {F.POS, F.NEG, F.NONE}
 
 
 def test_zonotope_figure_has_one_vertex_per_pattern():
@@ -95,22 +113,35 @@ def test_zonotope_figure_has_one_vertex_per_pattern():
     assert "32 vertices" in fig.layout.title.text
 
 
-def test_vertex_of_neuron_is_its_pattern():
+def test_zonotope_figure_puts_each_neuron_at_the_vertex_of_its_pattern():
     X, _ = xor_data(8, seed=3)
     Zt = lifted_zonotope(X)
-    rng = np.random.default_rng(1)
-    for u in rng.standard_normal((20, 3)):
-        p = F.vertex_of_neuron(Zt.vertices, u)
-        assert np.array_equal(Zt.patterns[p], lift(X) @ u > 0)
+    mesh = zonotope_mesh(Zt)
+    N = np.random.default_rng(1).standard_normal((5, 3))
+    fig = F.fig_zonotope(mesh, Zt.patterns, neurons=N, signs=np.ones(5))
+    arrows = [t for t in fig.data if t.name == "neuron u at the vertex of its pattern"]
+    assert len(arrows) == 5
+    Z = lift(X)
+    for u, tr in zip(N, arrows):
+        base = np.array([tr.x[0], tr.y[0], tr.z[0]], float)
+        # the vertex Z^T D 1 of the neuron's own pattern D = 1[Z u > 0], summed here point by point
+        vertex = sum(Z[i] for i in range(len(X)) if Z[i] @ u > 0)
+        assert np.allclose(base, vertex, atol=1e-5)  # drawn in single precision
 
 
-def test_dual_map_values_and_curve():
+def test_dual_map_and_curve_values():
     X, y = xor_data(6)
     v = np.random.default_rng(2).standard_normal(6)
-    lat, lon, S = F.dual_map_values(X, v, grid=(5, 9))
-    u = np.array([np.cos(lat[1]) * np.cos(lon[2]), np.cos(lat[1]) * np.sin(lon[2]), np.sin(lat[1])])
-    assert S[1, 2] == pytest.approx(sum(v[i] * max(0.0, X[i] @ u[:2] + u[2]) for i in range(6)))
-    assert np.abs(S).max() <= phi(X, v) + 1e-12  # the grid never exceeds the exact maximum
+    beta = 0.5
+    fig = F.fig_dual_map(X, v, beta, grid=(5, 9))
+    heat = fig.data[0]
+    lon, lat, R = np.radians(np.asarray(heat.x, float)), np.radians(np.asarray(heat.y, float)), np.asarray(heat.z)
+    assert R.shape == (5, 9)
+    for i, j in [(1, 2), (3, 7), (0, 0)]:
+        u = np.array([np.cos(lat[i]) * np.cos(lon[j]), np.cos(lat[i]) * np.sin(lon[j]), np.sin(lat[i])])
+        loop = sum(v[k] * max(0.0, X[k] @ u[:2] + u[2]) for k in range(6))
+        assert R[i, j] == pytest.approx(abs(loop) / beta, abs=1e-12)
+    assert R.max() * beta <= phi(X, v) + 1e-12  # the grid never exceeds the exact maximum
     fig = F.fig_dual_curve(X, y, 0.5)
     curve = np.asarray(fig.data[0].y, float)
     t = np.radians(np.asarray(fig.data[0].x, float))
@@ -139,7 +170,7 @@ def test_wedge_fit_is_an_optimal_lasso_and_an_upper_bound(n, beta):
     # the dictionary fit can never beat the certified optimum (weak duality), up to the certificate's gap
     assert wf.objective >= m.dual_objective_ - 1e-9
     # the reported objective is the canonical objective of the returned weights
-    U, a = wf.neurons, wf.output_weights
+    U, a = wf.network.neurons, wf.network.a
     r = np.maximum(lift(X) @ U.T, 0) @ a - y
     assert wf.objective == pytest.approx(0.5 * r @ r + 0.5 * beta * (np.sum(U**2) + np.sum(a**2)), rel=1e-12)
     # the neurons are wedge products: each line passes through two data points
@@ -162,10 +193,6 @@ def test_wedge_fit_is_an_optimal_lasso_and_an_upper_bound(n, beta):
 def _script(kind, label, n, beta, seed):
     import numpy as np
     import streamlit as st
-    from types import SimpleNamespace
-
-    from app.views import GEOMETRY_TABS
-
     rng = np.random.default_rng(seed)
     if kind == "collinear":
         X = np.stack([np.linspace(-1, 1, n), 0.5 * np.linspace(-1, 1, n)], axis=1)
@@ -177,13 +204,18 @@ def _script(kind, label, n, beta, seed):
         from solvers import ConvexReLU
 
         model = ConvexReLU(beta=beta, task="classification", method="reference").fit(X, y)
-    ctx = SimpleNamespace(X=X, y=y, task="classification", beta=beta, model=model, view="")
-    fn = dict(GEOMETRY_TABS)[label]
-    fn(ctx)
+    if kind == "gated":
+        from solvers import GatedReLU
+
+        model = GatedReLU(beta=beta, task="classification").fit(X, y)
+    from app.scene import scene_for
+    from app.tabs import TABS
+
+    TABS[label].render(scene_for(X, y, "classification", beta, model, "gated" if kind == "gated" else "reference"))
     st.write("rendered")
 
 
-LABELS = [lab for lab, _ in GEOMETRY_TABS]
+LABELS = list(GEOMETRY)
 
 
 def run_app(kind, label, n, beta=0.1, seed=0):
@@ -207,7 +239,7 @@ def test_tab_renders_with_a_fit(label):
 def test_tab_renders_without_a_fit(label):
     at = run_app("nofit", label, 9)
     assert not at.warning
-    if "Dual" in label:
+    if label == "dual-certificate":
         assert at.info and "No fitted network" in at.info[0].value
     else:
         assert len(at.get("plotly_chart")) >= 1
@@ -226,7 +258,7 @@ def test_tab_renders_for_collinear_points(label):
 
 
 def test_arrangement_cell_picker_changes_the_partition():
-    at = run_app("nofit", "Arrangement", 6)
+    at = run_app("nofit", "arrangement", 6)
     before = at.get("plotly_chart")[1].proto.spec
     at.number_input(key="geo_arrangement_cell").set_value(17).run()
     assert not at.exception
@@ -235,14 +267,17 @@ def test_arrangement_cell_picker_changes_the_partition():
 
 @pytest.mark.parametrize("n,beta", [(10, 0.05), (16, 0.1)])
 def test_every_fitted_neuron_is_marked_where_the_constraint_touches_beta(n, beta):
-    from app.views.geometry_tabs import _dual_data
+    from app.views.geometry_tabs import _dual_peaks
+    from geometry import PlanarOracle
 
     X, y = xor_data(n, seed=n + 1)
     m = fit(X, y, beta)
     assert m.certified_
     v = np.asarray(m.dual_, float)
-    ph, peaks, signs, S = _dual_data(X, y, v, beta)
-    assert ph == pytest.approx(beta, rel=1e-6)
+    peaks, signs = _dual_peaks(X, v, beta, _oracle=PlanarOracle(X))
+    # the certificate's phi(v*) is the exact phi of its dual vector, computed here afresh
+    assert m.certificate_.phi_dual == pytest.approx(phi(X, v), rel=1e-12)
+    assert phi(X, v) == pytest.approx(beta, rel=1e-6)
     U = np.hstack([m.hidden_weights_, m.hidden_biases_[:, None]])
     U /= np.linalg.norm(U, axis=1, keepdims=True)
     for u, a in zip(U, m.output_weights_):
@@ -255,15 +290,14 @@ def test_every_fitted_neuron_is_marked_where_the_constraint_touches_beta(n, beta
 def _script_data(X, y, beta, task, label):
     import numpy as np
     import streamlit as st
-    from types import SimpleNamespace
 
-    from app.views import GEOMETRY_TABS
+    from app.scene import scene_for
+    from app.tabs import TABS
     from solvers import ConvexReLU
 
     X, y = np.asarray(X, float).reshape(-1, 2), np.asarray(y, float)
     model = ConvexReLU(beta=beta, task=task, method="reference").fit(X, y)
-    ctx = SimpleNamespace(X=X, y=y, task=task, beta=beta, model=model, view="")
-    dict(GEOMETRY_TABS)[label](ctx)
+    TABS[label].render(scene_for(X, y, task, beta, model, "reference"))
     st.write("rendered")
 
 
@@ -289,7 +323,7 @@ def test_tab_renders_for_small_and_special_data(case, label):
 
 
 def test_jump_to_the_cell_of_a_neuron():
-    at = run_app("fit", "Arrangement", 12)
+    at = run_app("fit", "arrangement", 12)
     box = at.selectbox(key="geo_arrangement_cell_jump")
     assert len(box.options) >= 2
     at = box.select_index(1).run()
@@ -306,7 +340,7 @@ def test_jump_to_the_cell_of_a_neuron():
 
 
 def test_zonotope_facet_mode_draws_the_facet_of_a_line():
-    at = run_app("fit", "Zonotope", 10)
+    at = run_app("fit", "zonotope", 10)
     at.radio(key="geo_zonotope_mode").set_value("a facet (line through two points)").run()
     assert not at.exception
     at.number_input(key="geo_zonotope_facet").set_value(3).run()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.views import GEOMETRY_TABS
+from app.tabs import TABS
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACT_DIR = "artifacts"
@@ -17,7 +17,7 @@ MIN_CHARTS = {"Arrangement": 2, "Zonotope": 2, "Dual": 3}
 partition; dual map and slices)."""
 
 
-@pytest.mark.parametrize("label", [lab for lab, _ in GEOMETRY_TABS])
+@pytest.mark.parametrize("label", [TABS[key].label for key in ("arrangement", "zonotope", "dual-certificate")])
 def test_geometry_tab_opens_and_draws(app_server, page, label):
     page.set_viewport_size({"width": 1400, "height": 3600})  # every chart of a tab on screen at once
     page.goto(app_server)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geometry import beta_max, lift, phi
-from geometry.dual_slice import dual_slice, nearest_point, slice_basis
+from geometry import PlanarOracle, beta_max, lift, phi
+from geometry.dual_slice import dual_slice, slice_basis
 
 
 def certified_fit(X, y, beta):
@@ -74,7 +74,8 @@ def test_certified_fit_projection_picture(seed, beta):
     assert S.polygon.buffer(1e-7).contains(shapely.Point(*S.v2))
     # distance from y to the slice is ||yhat||, attained at v*
     assert S.polygon.distance(shapely.Point(*S.y2)) == pytest.approx(np.linalg.norm(yhat), rel=1e-5, abs=1e-7)
-    assert np.allclose(nearest_point(S, S.y2), S.v2, atol=1e-4)
+    nearest = shapely.shortest_line(S.polygon.exterior, shapely.Point(*S.y2)).coords[0]
+    assert np.allclose(nearest, S.v2, atol=1e-4)
     # yhat is an outer normal of the slice at v*: every boundary point p has (p - v*) . yhat <= 0
     yhat2 = S.y2 - S.v2
     assert np.max((S.boundary - S.v2) @ yhat2) <= 1e-6 * np.linalg.norm(yhat2) * np.linalg.norm(S.v2)
@@ -103,3 +104,31 @@ def test_bad_input():
         dual_slice(np.zeros((1, 2)), np.ones(1), np.ones(1), 1.0)
     with pytest.raises(ValueError, match="n_dirs"):
         dual_slice(X, np.ones(3), np.ones(3), 1.0, n_dirs=2)
+
+
+def test_one_oracle_gives_the_per_direction_phi():
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((10, 2))
+    X[3] = X[7]  # a duplicate: the oracle merges it
+    y, v = rng.standard_normal(10), rng.standard_normal(10)
+    beta = 0.4
+    S = dual_slice(X, y, v, beta, n_dirs=16)
+    E = S.lift_points(np.stack([np.cos(S.angles), np.sin(S.angles)], axis=1))
+    assert np.allclose(np.linalg.norm(E, axis=1), 1.0)
+    per_direction = np.array([phi(X, e) for e in E])  # a fresh exact phi for every direction
+    assert np.allclose(S.phi_unit, per_direction, rtol=1e-12, atol=1e-14)
+    # the caller's oracle gives the same slice
+    S2 = dual_slice(X, y, v, beta, n_dirs=16, oracle=PlanarOracle(X))
+    assert np.array_equal(S2.phi_unit, S.phi_unit) and np.array_equal(S2.radii, S.radii)
+    with pytest.raises(ValueError, match="oracle"):
+        dual_slice(X, y, v, beta, oracle=PlanarOracle(X[:5]))
+
+
+def test_one_dimensional_data_uses_phi():
+    X = np.array([0.0, 1.0, 2.5, -1.0, 0.3])
+    rng = np.random.default_rng(8)
+    y, v = rng.standard_normal(5), rng.standard_normal(5)
+    S = dual_slice(X, y, v, 0.3, n_dirs=8)
+    E = S.lift_points(np.stack([np.cos(S.angles), np.sin(S.angles)], axis=1))
+    assert np.allclose(S.phi_unit, [phi(X, e) for e in E], rtol=1e-12)
+

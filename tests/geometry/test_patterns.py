@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from brute_force import brute_force_patterns, lifted, lines_through_points, realizable
 
-from geometry import activation_patterns, pattern_count, sampled_patterns
+from geometry import PlanarOracle, activation_patterns, neuron_patterns, pattern_count, sampled_patterns
 
 
 def as_set(P):
@@ -161,3 +161,56 @@ def test_higher_dimension_exact_is_refused_with_a_pointer():
 def test_too_many_points_is_refused():
     with pytest.raises(ValueError, match="limit"):
         pattern_count(np.random.default_rng(0).standard_normal((6000, 2)))
+
+
+# ------------------------------------------------------------------- the oracle's count, patterns of neurons
+ORACLE_DATA = {
+    "random": np.random.default_rng(7).standard_normal((9, 2)),
+    "collinear": np.array([[t, 0.5 * t - 1] for t in range(6)], float),
+    "duplicates": np.array(DEGENERATE["duplicates"], float),
+    "grid_3x3": np.array(DEGENERATE["grid_3x3"], float),
+    "single_point": np.array(DEGENERATE["single_point"], float),
+    "same_point_thrice": np.array(DEGENERATE["same_point_thrice"], float),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ORACLE_DATA))
+def test_oracle_counts_the_patterns_of_its_points(name):
+    X = ORACLE_DATA[name]
+    truth = len(brute_force_patterns(X))  # one LP per sign vector, independent of the sweep
+    assert PlanarOracle(X).n_patterns == truth
+    assert pattern_count(X) == truth
+    assert activation_patterns(X).shape[0] == truth
+
+
+def test_oracle_count_on_collinear_points_is_2m():
+    X = np.array([[t, 3 - t] for t in range(8)] + [[2, 1], [5, -2]], float)  # 8 distinct points on a line
+    assert PlanarOracle(X).n_patterns == 2 * 8
+
+
+def test_neuron_patterns_are_the_sign_tests_point_by_point():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((6, 2))
+    U = rng.standard_normal((4, 5, 3))
+    A = neuron_patterns(X, U)
+    assert A.shape == (4, 5, 6) and A.dtype == bool
+    for i in range(4):
+        for j in range(5):
+            for k in range(6):
+                assert A[i, j, k] == (X[k, 0] * U[i, j, 0] + X[k, 1] * U[i, j, 1] + U[i, j, 2] >= 0)
+    # a neuron through a point counts that point as active (closed side)
+    u = np.array([1.0, -2.0, -(X[0, 0] - 2 * X[0, 1])])
+    assert neuron_patterns(X, u)[0]
+    # without bias: w . x >= 0
+    W = rng.standard_normal((7, 2))
+    assert np.array_equal(neuron_patterns(X, W, bias=False), np.array([[w @ x >= 0 for x in X] for w in W]))
+    # every pattern of a neuron is one of the arrangement's patterns
+    assert as_set(neuron_patterns(X, U.reshape(-1, 3))) <= as_set(activation_patterns(X))
+
+
+def test_neuron_patterns_bad_input():
+    X = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="coordinates"):
+        neuron_patterns(X, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="NaN"):
+        neuron_patterns(X, np.array([np.nan, 0.0, 1.0]))

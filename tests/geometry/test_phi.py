@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from geometry import beta_max, dual_peaks, phi, phi_argmax
+from geometry import PlanarOracle, beta_max, dual_peaks, phi, phi_argmax, relu_correlation, sphere_grid
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -118,3 +118,67 @@ def test_phi_equals_brute_force_on_integer_grids(data):
     X = X[:6]
     v = v[:6]
     assert phi(X, v) == pytest.approx(brute_force_phi(X, v), rel=1e-6, abs=1e-8)
+
+
+# ------------------------------------------------------------------------ v^T (Z u)_+ at given neurons
+def test_relu_correlation_equals_an_explicit_loop():
+    rng = np.random.default_rng(11)
+    X, v = rng.standard_normal((6, 2)), rng.standard_normal(6)
+    U = rng.standard_normal((3, 4, 3))
+    S = relu_correlation(X, v, U)
+    assert S.shape == (3, 4)
+    for i in range(3):
+        for j in range(4):
+            w1, w2, b = U[i, j]
+            loop = sum(v[k] * max(0.0, w1 * X[k, 0] + w2 * X[k, 1] + b) for k in range(6))
+            assert S[i, j] == pytest.approx(loop, rel=1e-12, abs=1e-14)
+    # without bias: v^T (X w)_+ at unit w = (cos t, sin t)
+    t = np.linspace(-np.pi, np.pi, 13)
+    W = np.stack([np.cos(t), np.sin(t)], axis=1)
+    S0 = relu_correlation(X, v, W, bias=False)
+    for q in range(13):
+        loop = sum(v[k] * max(0.0, np.cos(t[q]) * X[k, 0] + np.sin(t[q]) * X[k, 1]) for k in range(6))
+        assert S0[q] == pytest.approx(loop, rel=1e-12, abs=1e-14)
+
+
+def test_relu_correlation_never_exceeds_phi_and_reaches_it_at_the_argmax():
+    rng = np.random.default_rng(12)
+    X, v = rng.standard_normal((8, 2)), rng.standard_normal(8)
+    _, _, U = sphere_grid(31, 61)
+    assert np.abs(relu_correlation(X, v, U)).max() <= phi(X, v) + 1e-12
+    pk = phi_argmax(X, v)
+    assert pk.sign * relu_correlation(X, v, pk.neuron) == pytest.approx(pk.value, rel=1e-9)
+
+
+def test_sphere_grid_is_unit_neurons_at_their_longitude_and_latitude():
+    lat, lon, U = sphere_grid(7, 13)
+    assert lat.shape == (7,) and lon.shape == (13,) and U.shape == (7, 13, 3)
+    assert lat[0] == -np.pi / 2 and lat[-1] == np.pi / 2 and lon[0] == -np.pi and lon[-1] == np.pi
+    assert np.allclose(np.linalg.norm(U, axis=-1), 1.0)
+    i, j = 2, 9
+    assert np.allclose(U[i, j], [np.cos(lat[i]) * np.cos(lon[j]), np.cos(lat[i]) * np.sin(lon[j]), np.sin(lat[i])])
+    # latitude is the angle of b, longitude that of (w1, w2)
+    assert np.allclose(np.arcsin(U[:, j, 2]), lat)
+    assert np.allclose(np.arctan2(U[3, 1:-1, 1], U[3, 1:-1, 0]), lon[1:-1])
+
+
+def test_relu_correlation_bad_input():
+    X = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="length"):
+        relu_correlation(X, np.ones(4), np.ones(3))
+    with pytest.raises(ValueError, match="coordinates"):
+        relu_correlation(X, np.ones(3), np.ones((2, 2)))
+    with pytest.raises(ValueError, match="coordinates"):
+        relu_correlation(X, np.ones(3), np.ones(3), bias=False)
+
+
+def test_oracle_checks_its_input_on_every_public_path():
+    X = np.random.default_rng(13).standard_normal((5, 2))
+    oracle = PlanarOracle(X)
+    for bad, msg in ((np.ones(4), "length"), (np.array([1.0, np.nan, 0, 0, 0]), "NaN"), (np.ones((2, 5)), "shape")):
+        for call in (oracle.aggregate, oracle.phi, oracle.peaks):
+            with pytest.raises(ValueError, match=msg):
+                call(bad)
+    v = np.random.default_rng(14).standard_normal(5)
+    assert oracle.phi(v) == pytest.approx(phi(X, v), rel=1e-12)
+

@@ -8,7 +8,7 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geometry.regions import linear_regions, network_patterns
+from geometry.regions import half_plane, linear_regions
 
 BOX = (-2.0, -1.5, 3.0, 2.5)
 
@@ -31,9 +31,12 @@ def assert_tiling(R, box):
 
 
 def assert_patterns(R, W, b):
+    """Each cell's pattern is neuron j active (w_j . x + b_j > 0) at a point inside the cell, one neuron at a time."""
+    assert R.patterns.shape == (len(R), len(b))
     for poly, pat in zip(R.polygons, R.patterns):
         pt = poly.representative_point()
-        assert np.array_equal(network_patterns(W, b, [pt.x, pt.y])[0], pat)
+        for j in range(len(b)):
+            assert pat[j] == (W[j][0] * pt.x + W[j][1] * pt.y + b[j] > 0)
 
 
 @pytest.mark.parametrize("seed,m", [(0, 1), (1, 3), (2, 6), (3, 12)])
@@ -105,3 +108,58 @@ def test_bad_input():
         linear_regions(np.ones((2, 2)), np.ones(3), BOX)
     with pytest.raises(ValueError, match="NaN"):
         linear_regions(np.array([[np.nan, 1.0]]), np.ones(1), BOX)
+
+
+# ------------------------------------------------------------------------------------------ half-planes
+def test_half_plane_known_areas():
+    box = (0.0, 0.0, 4.0, 2.0)
+    # x1 >= 1: a 3 x 2 rectangle
+    H = half_plane([1.0, 0.0], -1.0, box)
+    assert H.area == pytest.approx(6.0, rel=1e-12)
+    assert H.equals(shapely.box(1.0, 0.0, 4.0, 2.0))
+    # x2 <= x1 (w = (1, -1), b = 0): the box minus the triangle (0,0), (2,2), (0,2): 8 - 2 = 6
+    assert half_plane([1.0, -1.0], 0.0, box).area == pytest.approx(6.0, rel=1e-12)
+    # x1 + x2 <= 1: the corner triangle, area 1/2
+    assert half_plane([-1.0, -1.0], 1.0, box).area == pytest.approx(0.5, rel=1e-12)
+    # the whole box, nothing, and w = 0 (the sign of b decides)
+    assert half_plane([1.0, 0.0], 10.0, box).area == pytest.approx(8.0)
+    assert half_plane([1.0, 0.0], -10.0, box).is_empty
+    assert half_plane([0.0, 0.0], 0.0, box).area == pytest.approx(8.0)
+    assert half_plane([0.0, 0.0], -1.0, box).is_empty
+    # touching a corner only: empty
+    assert half_plane([1.0, 1.0], -6.0, box).is_empty
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_half_plane_against_shapely_and_monte_carlo(seed):
+    rng = np.random.default_rng(seed)
+    w, b = rng.standard_normal(2), 0.5 * rng.standard_normal()
+    H = half_plane(w, b, BOX)
+    assert H.is_valid
+    # shapely: the box cut by a huge polygon on the positive side of the line
+    nrm = np.linalg.norm(w)
+    p0, d, n = -b * w / nrm**2, np.array([-w[1], w[0]]) / nrm, w / nrm
+    L = 1e3
+    big = shapely.Polygon([p0 - L * d, p0 + L * d, p0 + L * d + L * n, p0 - L * d + L * n])
+    ref = shapely.box(*BOX).intersection(big)
+    assert H.symmetric_difference(ref).area < 1e-9
+    # Monte Carlo: the fraction of uniform points of the box with w . x + b >= 0
+    P = rng.uniform(BOX[:2], BOX[2:], (200_000, 2))
+    frac = np.mean(P @ w + b >= 0)
+    box_area = (BOX[2] - BOX[0]) * (BOX[3] - BOX[1])
+    assert H.area / box_area == pytest.approx(frac, abs=5e-3)
+    # the positive cell of linear_regions with that one neuron is the same polygon
+    R = linear_regions(w[None], np.array([b]), BOX)
+    pos = [p for p, pat in zip(R.polygons, R.patterns) if pat.all()]
+    assert len(pos) == (0 if H.is_empty else 1)
+    assert all(p.symmetric_difference(H).area < 1e-9 for p in pos)
+
+
+def test_half_plane_bad_input():
+    with pytest.raises(ValueError, match="box"):
+        half_plane([1.0, 0.0], 0.0, (1, 0, 0, 1))
+    with pytest.raises(ValueError, match="finite"):
+        half_plane([np.nan, 0.0], 0.0, BOX)
+    with pytest.raises(ValueError, match="R\\^2"):
+        half_plane([1.0, 0.0, 1.0], 0.0, BOX)
+

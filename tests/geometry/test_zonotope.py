@@ -13,6 +13,7 @@ from geometry.zonotope import (
     cell_interior_neurons,
     zonogon_polygon,
     lifted_zonotope,
+    vertex_of,
     zonotope_facet_normals,
     zonotope_mesh,
     zonotope_vertices,
@@ -214,3 +215,24 @@ def test_each_facet_is_the_zonogon_of_the_points_on_its_line(X):
         P = Zt.vertices[face]
         turn = np.cross(np.roll(P, -1, axis=0) - P, np.roll(P, -2, axis=0) - np.roll(P, -1, axis=0)) @ nrm
         assert np.all(turn > 0)
+
+
+@pytest.mark.parametrize("X", RANDOM + DEGENERATE)
+def test_vertex_of_a_neuron_is_the_extreme_subset_sum_of_its_pattern(X):
+    Zt = lifted_zonotope(X)
+    Z = lift(X)
+    S = subset_sums(Z)
+    for u in np.random.default_rng(5).standard_normal((15, 3)):
+        p = vertex_of(Zt.vertices, u)
+        # brute force: the largest u . x over all 2^n subset sums, attained by the subset {i : z_i . u > 0}
+        assert Zt.vertices[p] @ u == pytest.approx(np.max(S @ u), rel=1e-12, abs=1e-12)
+        assert np.allclose(Zt.vertices[p], Z[Z @ u > 0].sum(axis=0))
+        assert np.array_equal(Zt.patterns[p], Z @ u > 0)  # a random neuron lies inside a cell
+
+
+def test_vertex_of_an_explicit_square():
+    V = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    assert [vertex_of(V, u) for u in ([1, -1], [1, 1], [-1, 1], [-1, -1])] == [1, 2, 3, 0]
+    with pytest.raises(ValueError, match="do not match"):
+        vertex_of(V, [1.0, 0.0, 0.0])
+

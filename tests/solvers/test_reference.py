@@ -1,5 +1,5 @@
 """The CVXPY reference solver against independent computations: an LP enumeration of the patterns and a
-convex twin written here from MATH.md section 2, closed forms for one location, and the recovery identity."""
+convex twin written here from docs/math.md section 2, closed forms for one location, and the recovery identity."""
 
 from __future__ import annotations
 
