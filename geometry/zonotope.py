@@ -196,3 +196,16 @@ def zonotope_face(Zt: Zonotope, normal, rtol: float = 1e-9) -> np.ndarray:
     b = np.cross(nrm, a)
     ang = np.arctan2((P - c) @ b, (P - c) @ a)
     return idx[np.argsort(ang)]
+
+
+def facet_sides(X, normal, rtol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+    """The points of the facet with normal ``n`` (a line through two data points): ``positive`` marks
+    ``z_i . n > rtol ||z_i||`` (the points whose whole segment ``[0, z_i]`` the facet contains) and ``on_line``
+    marks ``|z_i . n| <= rtol ||z_i||`` (the points on the line, whose segments span the facet)."""
+    Z = lift(check_points(X, d=2))
+    nrm = np.asarray(normal, float).ravel()
+    if nrm.shape != (3,) or not np.all(np.isfinite(nrm)) or not np.any(nrm):
+        raise ValueError("normal must be a nonzero finite vector (w1, w2, b)")
+    s = Z @ (nrm / np.linalg.norm(nrm))
+    tol = rtol * np.linalg.norm(Z, axis=1)
+    return s > tol, np.abs(s) <= tol

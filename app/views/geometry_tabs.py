@@ -16,10 +16,11 @@ import streamlit as st
 
 from typing import TYPE_CHECKING
 
-from geometry import PlanarOracle, dual_slice, lift, linear_regions, vertex_of, wedge_dictionary
+from geometry import PlanarOracle, dual_slice, linear_regions, vertex_of, wedge_dictionary
 from geometry.zonotope import (
     cell_interior_neurons,
     circle_arcs,
+    facet_sides,
     lifted_zonotope,
     zonogon_polygon,
     zonotope_face,
@@ -298,8 +299,8 @@ def _zonotope_section(scene: Scene):
             f = _cell_picker(L, "geo_zonotope_facet", f"facet (0 – {L - 1})", 0, _signature(X, None))
             nrm = lines[f]
             face = zonotope_face(Zt, nrm)
-            on = np.abs(lift(X) @ nrm) < 1e-9
-            fig_r = F.fig_pattern_partition(X, nrm, lift(X) @ nrm > 1e-9, box,
+            positive, on = facet_sides(X, nrm)
+            fig_r = F.fig_pattern_partition(X, nrm, positive, box,
                                             f"facet {f}: normal = the line through {int(on.sum())} points")
         st.plotly_chart(fig_r, width="stretch", theme=None, key="geo_zonotope_partition")
     with left:

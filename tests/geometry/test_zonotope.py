@@ -236,3 +236,27 @@ def test_vertex_of_an_explicit_square():
     with pytest.raises(ValueError, match="do not match"):
         vertex_of(V, [1.0, 0.0, 0.0])
 
+
+
+def test_facet_sides_are_the_points_on_each_side_of_the_line():
+    from geometry.zonotope import facet_sides, zonotope_face
+
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-1, 1, (9, 2))
+    for i, j in [(0, 1), (2, 7), (4, 8)]:
+        n = np.cross(np.append(X[i], 1.0), np.append(X[j], 1.0))
+        positive, on = facet_sides(X, n)
+        assert set(np.flatnonzero(on)) == {i, j}  # general position: only the two points on their line
+        for k in range(9):
+            if k in (i, j):
+                continue
+            # orientation of (x_i, x_j, x_k) by the 2-D determinant, written out
+            det = (X[j, 0] - X[i, 0]) * (X[k, 1] - X[i, 1]) - (X[j, 1] - X[i, 1]) * (X[k, 0] - X[i, 0])
+            assert positive[k] == (det > 0)
+        # the facet maximizing n is the sum of the positive points plus the segments of the points on the line
+        Zt = lifted_zonotope(X)
+        face = zonotope_face(Zt, n)
+        Z = np.column_stack([X, np.ones(9)])
+        base = Z[positive].sum(axis=0)
+        corners = {tuple(np.round(base + a * Z[i] + b * Z[j], 9)) for a in (0, 1) for b in (0, 1)}
+        assert {tuple(np.round(v, 9)) for v in Zt.vertices[face]} == corners
