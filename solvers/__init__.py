@@ -7,6 +7,7 @@ Every estimator's fit has three typed members: ``network_`` (:class:`ReLUNetwork
 from geometry import beta_max
 
 from .base import ConvergenceWarning, Estimator, SolveRecord
+from .deep1d import DeepLasso1D
 from .certificate import DEFAULT_TOL, GATED_RELAXATION, KINDS, NO_CERTIFICATE, RELU_GLOBAL, SAMPLED_PROGRAM, Certificate, certify
 from .estimator import ConvexReLU
 from .gated import GATED_MAX_POINTS, GatedReLU, GatedSolution, solve_gated
@@ -20,6 +21,7 @@ from .wedge import WedgeFit, wedge_fit
 __all__ = [
     "ConvexReLU",
     "NonconvexReLU",
+    "DeepLasso1D",
     "GatedReLU",
     "Estimator",
     "ReLUNetwork",

@@ -60,12 +60,9 @@ def _view(member: str, attr: str, doc: str, copy: bool = False):
     return property(get)
 
 
-class Estimator:
-    """Parameter handling, prediction and the fitted views shared by the estimators (scikit-learn conventions)."""
+class Params:
+    """scikit-learn's parameter protocol: the hyper-parameters are exactly the arguments of ``__init__``."""
 
-    task: str
-
-    # ------------------------------------------------------------------ scikit-learn parameter protocol
     @classmethod
     def _param_names(cls) -> list[str]:
         sig = inspect.signature(cls.__init__)
@@ -87,6 +84,12 @@ class Estimator:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
+
+
+class Estimator(Params):
+    """Parameter handling, prediction and the fitted views shared by the two-layer estimators."""
+
+    task: str
 
     def _check_common(self) -> tuple[float, float]:
         """The checks every estimator shares (``beta``, ``task``, ``seed``, ``tol``); returns beta and tol."""
