@@ -1,4 +1,4 @@
-"""Autoregressive example: predict next year's Nile flow (data/nile.csv, 1871-1970, public domain) from this
+"""Autoregressive example: predict next year's Nile flow (solvers/deep1d/nile.csv, 1871-1970, public domain) from this
 year's with a deep narrow ReLU network, trained exactly as a Lasso (DeepLasso1D) and by Adam on the same
 architecture from random starts; prints the training objective (N) of docs/math.md section 5 for both.
 Run: .venv/bin/python bench/deep1d_autoregressive.py [--beta 0.05] [--steps 3000] [--depths 2 3 4]
