@@ -18,47 +18,70 @@ from dataclasses import replace
 from typing import Any
 
 from .presets import make_preset, preset_task
-from .state import COORD_STEP, FIELDS, MAX_APP_POINTS, VERSION, AppState, validated
+from .presets1d import make_preset1d
+from .grid import COORD_STEP
+from .state import FIELDS, MAX_APP_POINTS, MAX_APP_POINTS1D, VERSION, AppState, validated
 
 VERSION_KEY = "v"
-MAX_POINT_CHARS = -(-MAX_APP_POINTS * 6 // 3) * 4
+MAX_POINT_CHARS = -(-MAX_APP_POINTS * 6 // 3) * 4 + -(-MAX_APP_POINTS1D * 4 // 3) * 4
 MAX_PARAM_CHARS = 256
 MAX_PARAMS = 40
 MAX_LINK_CHARS = MAX_POINT_CHARS + 2048
 """Longest query string (all keys and values) the decoder looks at."""
 
 _POINT = struct.Struct("<3h")
+_POINT1D = struct.Struct("<2h")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def initial_state() -> AppState:
-    """The page a visitor sees first: the default data set with its points."""
+    """The page a visitor sees first: the default data sets with their points."""
     s = AppState()
-    return replace(s, points=make_preset(s.preset, s.n, s.noise, s.seed))
+    return replace(s, points=make_preset(s.preset, s.n, s.noise, s.seed), points1d=make_preset1d(s.preset1d))
 
 
-def encode_points(points) -> str:
-    data = b"".join(_POINT.pack(*(round(c / COORD_STEP) for c in p)) for p in points)
+def _encode_triples(points, fmt: struct.Struct) -> str:
+    data = b"".join(fmt.pack(*(round(c / COORD_STEP) for c in p)) for p in points)
     return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
 
 
-def decode_points(text: str) -> list[tuple[float, float, float]]:
-    if len(text) > MAX_POINT_CHARS:
-        raise ValueError(f"too many points (at most {MAX_APP_POINTS})")
+def _decode_triples(text: str, fmt: struct.Struct, most: int) -> list[tuple[float, ...]]:
+    if len(text) > -(-most * fmt.size // 3) * 4:
+        raise ValueError(f"too many points (at most {most})")
     if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
         raise ValueError("the points are not valid base64")
     try:
         data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
         raise ValueError("the points are not valid base64") from None
-    if len(data) % _POINT.size:
+    if len(data) % fmt.size:
         raise ValueError("the points are truncated")
-    return [tuple(v * COORD_STEP for v in _POINT.unpack_from(data, i)) for i in range(0, len(data), _POINT.size)]
+    return [tuple(v * COORD_STEP for v in fmt.unpack_from(data, i)) for i in range(0, len(data), fmt.size)]
+
+
+def encode_points(points) -> str:
+    """Points ``(x1, x2, y)`` as URL-safe base64 of little-endian int16 triples in units of ``COORD_STEP``."""
+    return _encode_triples(points, _POINT)
+
+
+def decode_points(text: str) -> list[tuple[float, float, float]]:
+    return _decode_triples(text, _POINT, MAX_APP_POINTS)
+
+
+def encode_points1d(points) -> str:
+    """1-D points ``(x, y)`` as URL-safe base64 of little-endian int16 pairs in units of ``COORD_STEP``."""
+    return _encode_triples(points, _POINT1D)
+
+
+def decode_points1d(text: str) -> list[tuple[float, float]]:
+    return _decode_triples(text, _POINT1D, MAX_APP_POINTS1D)
 
 
 def _format(field, value) -> str:
     if field.kind == "points":
         return encode_points(value)
+    if field.kind == "points1d":
+        return encode_points1d(value)
     if field.kind == "names":
         return ",".join(value)
     if field.kind in ("float", "log"):
@@ -80,6 +103,8 @@ def encode(state: AppState) -> dict[str, str]:
 def _parse(field, text: str) -> Any:
     if field.kind == "points":
         return decode_points(text)
+    if field.kind == "points1d":
+        return decode_points1d(text)
     if len(text) > MAX_PARAM_CHARS:
         raise ValueError(f"{field.name} is too long")
     if field.kind == "names":
@@ -134,6 +159,8 @@ def _state_of(values: dict[str, Any]) -> AppState:
     state = validated(**values)
     if "points" not in values:
         state = replace(state, points=make_preset(state.preset, state.n, state.noise, state.seed))
+    if "points1d" not in values:
+        state = replace(state, points1d=make_preset1d(state.preset1d))
     return state
 
 

@@ -17,76 +17,24 @@ if __package__ in (None, ""):
 import streamlit as st
 
 from app.certificate_view import EXPLANATION, certificate_json, summarize_scene
-from app.codec import decode, encode
+from app.codec import encode
 from app.csv_points import MAX_CSV_BYTES, points_from_csv, points_to_csv
 from app.editor import canvas_data, point_editor, unit_rows
 from app.edits import CanvasSync, apply_canvas_message
 from app.figures import bounds_figure, fit_figure, snapshot_html
 from app.fitting import fit_state
-from app.history import History, record, redo, undo
+from app.history import redo, undo
 from app.models import FIT_SECONDS, MODELS
-from app.presets import PRESETS, make_preset, preset_task
+from app.presets import PRESETS
 from app.scene import Scene, build_scene
-from app.state import FIELD, HIDEABLE_FIELDS, MODEL_LABELS, AppState, as_task, with_changes
+from app.session import DATA_FIELDS, on_widget, set_state, start_session, widget_key
+from app.state import FIELD, MODEL_LABELS, AppState, as_task, with_changes
 from app.tabs import TABS
 
 SMALL_BETA = 1e-3
 """Below SMALL_BETA x beta_max the page warns that certification may not be reached in time."""
 
 ss = st.session_state
-WIDGET_FIELDS = HIDEABLE_FIELDS  # every field a teacher may hide is a sidebar control
-DATA_FIELDS = ("preset", "n", "noise", "seed")
-
-
-# ---------------------------------------------------------------- state
-def widget_key(name: str) -> str:
-    return f"w_{name}"
-
-
-def push_widgets(state: AppState) -> None:
-    """Make every widget show the state's value (called before the widgets are drawn)."""
-    for name in WIDGET_FIELDS:
-        ss[widget_key(name)] = getattr(state, name)
-
-
-def set_state(state: AppState, *, points_from_canvas: bool = False) -> None:
-    """Replace the state; a change of points not made on the canvas starts a new canvas base."""
-    old = ss.app_state
-    if state.points != old.points:
-        ss.history = record(ss.history, old.points, state.points)
-        if not points_from_canvas:
-            ss.sync = ss.sync.reset()
-    ss.app_state = state
-    push_widgets(state)
-
-
-def start_session() -> None:
-    if "app_state" in ss:
-        return
-    state, warning = decode(st.query_params.to_dict())
-    ss.app_state = state
-    ss.history = History()
-    ss.sync = CanvasSync()
-    ss.notice = warning
-    push_widgets(state)
-
-
-# ---------------------------------------------------------------- callbacks
-def on_widget(name: str) -> None:
-    state = ss.app_state
-    value = ss[widget_key(name)]
-    try:
-        if name in DATA_FIELDS:
-            changes = {name: value}
-            if name == "preset" and preset_task(value) is not None:
-                changes["task"] = preset_task(value)
-            state = with_changes(state, **changes)
-            state = with_changes(state, points=make_preset(state.preset, state.n, state.noise, state.seed))
-        else:
-            state = with_changes(state, **{name: value})
-    except ValueError as exc:
-        ss.notice = f"{FIELD[name].label}: {exc}"
-    set_state(state)
 
 
 def on_tab() -> None:

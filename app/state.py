@@ -14,10 +14,11 @@ import math
 from dataclasses import dataclass, fields as dataclass_fields, replace
 from typing import Any
 
-from .grid import COORD_STEP, DOMAIN, Point, snap
+from .grid import DOMAIN, Point, snap
 from .models import MODELS as MODEL_SPECS
 from .models import SIDEBAR_MODELS
 from .presets import PRESETS as PRESET_SPECS
+from .presets1d import PRESETS1D
 
 VERSION = 1
 """Version of the state layout; a link written by another version is refused, not guessed."""
@@ -27,6 +28,11 @@ MAX_TARGET = 10.0
 
 MAX_APP_POINTS = 200
 """Most points the playground holds (the library allows more; the page must stay responsive)."""
+
+MAX_APP_POINTS1D = 100
+"""Most points of the Deep 1-D tab (the depth-4 dictionary has about n^3 / 2 features)."""
+
+DEPTHS = (2, 3, 4)
 
 PRESETS = tuple(PRESET_SPECS)
 TASKS = ("classification", "regression")
@@ -74,6 +80,10 @@ FIELDS: tuple[Field, ...] = (
     Field("tab", "tab", "fit", hideable=False, label="Open tab"),
     Field("hide", "names", (), hideable=False, label="Hidden controls"),
     Field("points", "points", (), hideable=False, label="Points"),
+    Field("preset1d", "choice", "paper", choices=tuple(PRESETS1D), label="1-D data set"),
+    Field("depth", "choice", 3, choices=DEPTHS, label="Depth L (layers)"),
+    Field("beta1d", "log", 0.01, BETA_GRID[0], BETA_GRID[-1], choices=BETA_GRID, label="beta of the deep network"),
+    Field("points1d", "points1d", (), hideable=False, label="1-D points"),
 )
 
 FIELD = {f.name: f for f in FIELDS}
@@ -115,6 +125,10 @@ class AppState:
     tab: str = FIELD["tab"].default
     hide: tuple[str, ...] = FIELD["hide"].default
     points: tuple[Point, ...] = FIELD["points"].default
+    preset1d: str = FIELD["preset1d"].default
+    depth: int = FIELD["depth"].default
+    beta1d: float = FIELD["beta1d"].default
+    points1d: tuple[tuple[float, float], ...] = FIELD["points1d"].default
     version: int = VERSION
 
     def hidden(self, control: str) -> bool:
@@ -163,6 +177,18 @@ def check_point(p: Any, task: str) -> Point:
     return (snap(x1), snap(x2), snap(y))
 
 
+def check_point1d(p: Any) -> tuple[float, float]:
+    """Validate one 1-D point ``(x, y)`` and put it on the grid; raise ``ValueError`` otherwise."""
+    if not isinstance(p, (tuple, list)) or len(p) != 2:
+        raise ValueError("a 1-D point is two numbers x, y")
+    x, y = (_finite(v, name) for v, name in zip(p, ("x", "y")))
+    if abs(x) > DOMAIN:
+        raise ValueError(f"x must lie in [-{DOMAIN:g}, {DOMAIN:g}]")
+    if abs(y) > MAX_TARGET:
+        raise ValueError(f"y must lie in [-{MAX_TARGET:g}, {MAX_TARGET:g}]")
+    return (snap(x), snap(y))
+
+
 def check_value(field: Field, value: Any, task: str = "classification") -> Any:
     """The validated value of one field; raise ``ValueError`` with a short message otherwise."""
     name = field.name
@@ -205,6 +231,11 @@ def check_value(field: Field, value: Any, task: str = "classification") -> Any:
         if len(pts) > MAX_APP_POINTS:
             raise ValueError(f"at most {MAX_APP_POINTS} points; got {len(pts)}")
         return tuple(check_point(p, task) for p in pts)
+    if field.kind == "points1d":
+        pts = list(value)
+        if len(pts) > MAX_APP_POINTS1D:
+            raise ValueError(f"at most {MAX_APP_POINTS1D} points; got {len(pts)}")
+        return tuple(check_point1d(p) for p in pts)
     raise AssertionError(f"unknown kind {field.kind}")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .views.compare import render_compare
+from .views.deep1d import render_deep1d
 from .views.fit_tab import render_fit
 from .views.geometry_tabs import render_arrangement, render_dual, render_zonotope
 
@@ -30,6 +31,7 @@ TABS: dict[str, TabSpec] = {
         TabSpec("arrangement", "Arrangement", render_arrangement),
         TabSpec("zonotope", "Zonotope", render_zonotope),
         TabSpec("dual-certificate", "Dual certificate", render_dual),
+        TabSpec("deep-1d", "Deep 1-D", render_deep1d),
     )
 }
 """The page's tabs by key, in the order they are shown (keys are link names: never change one)."""

@@ -31,11 +31,6 @@ are capped ramps too, so depth 4 has the same optimal value as depth 3 and the r
 maps the solution to the network (N) and computes that network's objective from its own weights.
 """
 
-from __future__ import annotations
-
-import numbers
-import time
-
 from .dictionary import DEPTHS, POINT_KINDS, SHAPES, Dictionary, build_dictionary
 from .estimator import MAX_POINTS, SOLVERS, DeepLasso1D, Feature
 from .lasso import LassoSolution, lasso_active_set, lasso_cvxpy
