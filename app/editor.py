@@ -20,7 +20,7 @@ from .scene import Scene
 from .state import MAX_APP_POINTS
 
 SIZE = 480
-"""Side of the canvas in CSS pixels."""
+"""Side of the canvas in CSS pixels at most (it shrinks with its column; drawing coordinates stay 480)."""
 
 HTML = """
 <div class="cp-editor">
@@ -32,10 +32,10 @@ HTML = """
 """
 
 CSS = """
-.cp-editor { display: inline-block; font-family: sans-serif; }
-.cp-canvas { display: block; width: 480px; height: 480px; padding: 0; margin: 0; border: 0;
+.cp-editor { display: block; width: 100%; max-width: 480px; font-family: sans-serif; }
+.cp-canvas { display: block; width: 100%; height: auto; aspect-ratio: 1 / 1; padding: 0; margin: 0; border: 0;
   outline: 1px solid #888; cursor: crosshair; touch-action: none; user-select: none; }
-.cp-help { font-size: 12px; color: #666; margin-top: 6px; max-width: 480px; }
+.cp-help { font-size: 12px; color: #666; margin-top: 6px; }
 """
 
 JS = r"""
@@ -240,4 +240,4 @@ def canvas_data(scene: Scene, base: int) -> dict[str, Any]:
 
 def point_editor(data: dict[str, Any], on_edit: Callable[[], None], key: str = "canvas"):
     """Mount the editor with ``canvas_data(...)``; ``on_edit`` runs when the canvas sends edits."""
-    return _COMPONENT(key=key, data=data, on_edit_change=on_edit, height=SIZE + 40)
+    return _COMPONENT(key=key, data=data, on_edit_change=on_edit)

@@ -80,7 +80,7 @@ def fit_figure(points, task: str, surface: np.ndarray | None, units: np.ndarray,
         fig.add_trace(go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", name="targets",
                                  marker=dict(color=y, colorscale=SURFACE_SCALE, cmid=0, size=9,
                                              line=dict(color="black", width=1))))
-    fig.update_layout(title=title, width=560, height=520, margin=dict(l=40, r=20, t=40, b=40),
+    fig.update_layout(title=title, height=520, margin=dict(l=40, r=20, t=40, b=40),
                       legend=dict(orientation="h", y=-0.12))
     fig.update_xaxes(range=[-DOMAIN, DOMAIN], title="x1", constrain="domain")
     fig.update_yaxes(range=[-DOMAIN, DOMAIN], title="x2", scaleanchor="x", scaleratio=1)

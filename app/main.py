@@ -36,6 +36,15 @@ SMALL_BETA = 1e-3
 
 ss = st.session_state
 
+PAGE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 1.5rem; padding-left: 1.5rem;
+  padding-right: 1.5rem; }
+[data-testid="stMetricValue"] { font-size: 1.45rem; }
+</style>
+"""
+"""The page's own layout rules: narrow margins (a projector is 1024 x 768) and metrics that fit their column."""
+
 
 def on_tab() -> None:
     label = ss.get("w_tab")
@@ -244,6 +253,7 @@ def tabs_of(scene: Scene) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Convex Playground", layout="wide")
+    st.html(PAGE_CSS)
     start_session()
     state = ss.app_state
     sidebar(state)

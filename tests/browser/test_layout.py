@@ -1,0 +1,38 @@
+"""A projector's screen: at 1024 x 768 and 1280 x 720 the whole canvas, the certificate's numbers and the tab bar
+are on screen, side by side, with no horizontal scrolling and no number cut short."""
+
+import pytest
+
+from test_browser_playground import wait_idle
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1280, 720)])
+def test_canvas_numbers_and_tabs_fit_a_projector(app_server, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(app_server)
+        page.get_by_text("Primal objective").first.wait_for(timeout=120_000)
+        wait_idle(page)
+        page.wait_for_timeout(500)
+        scroll, client = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client  # no horizontal scrolling
+        canvas = page.locator("canvas.cp-canvas").bounding_box()
+        assert canvas["x"] >= 0 and canvas["x"] + canvas["width"] <= width
+        assert canvas["y"] >= 0 and canvas["y"] + canvas["height"] <= height  # the whole canvas on screen
+        assert canvas["width"] >= 300 and abs(canvas["width"] - canvas["height"]) < 1  # square, usable
+        values = page.locator("[data-testid=stMetricValue]")
+        assert values.count() >= 8
+        for i in range(values.count()):
+            box = values.nth(i).bounding_box()
+            assert box["x"] >= canvas["x"] + canvas["width"]  # right of the canvas, not under it
+            assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height
+            # the number is not cut short ("1.38..."): its text fits its box
+            assert values.nth(i).evaluate(
+                "e => { const r = document.createRange(); r.selectNodeContents(e);"
+                " return r.getBoundingClientRect().width <= e.getBoundingClientRect().width + 1 }")
+        tabs = page.get_by_role("tab", name="Fit").first.bounding_box()
+        assert tabs["y"] + tabs["height"] <= height and tabs["x"] + tabs["width"] <= width  # the tab bar above the fold
+        page.screenshot(path=f"artifacts/layout_{width}x{height}.png")
+    finally:
+        context.close()
