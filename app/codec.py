@@ -1,10 +1,13 @@
 """The share link: ``AppState`` <-> URL query parameters, driven by the field table.
 
 Each field is one parameter named after it, plus ``v`` (the state version). The points travel
-as URL-safe base64 of little-endian int16 triples ``(x1, x2, y)`` in units of ``COORD_STEP``
-(6 bytes a point). Decoding only parses numbers and base64: nothing is evaluated or
-unpickled, and the payload size is bounded before any work is done. A link that is
-malformed, truncated, oversized or from another version gives ``(initial_state(), warning)``.
+as ``<count>.<crc32>.<base64>``: URL-safe base64 of little-endian int16 triples ``(x1, x2, y)``
+(pairs ``(x, y)`` for the 1-D points) in units of ``COORD_STEP``, after their count and the CRC-32
+of those bytes, so that a truncated or changed link is detected; plain base64 (links written
+before the checksum) is still read.  Decoding only parses numbers and base64: nothing is evaluated
+or unpickled, and the payload size is bounded before any work is done.  A field that cannot be
+read takes its default and the page names it; a link that cannot be read at all (oversized,
+another version) gives ``(initial_state(), warning)``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import base64
 import binascii
 import re
 import struct
+import zlib
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -23,7 +27,7 @@ from .grid import COORD_STEP
 from .state import FIELDS, MAX_APP_POINTS, MAX_APP_POINTS1D, VERSION, AppState, validated
 
 VERSION_KEY = "v"
-MAX_POINT_CHARS = -(-MAX_APP_POINTS * 6 // 3) * 4 + -(-MAX_APP_POINTS1D * 4 // 3) * 4
+MAX_POINT_CHARS = -(-MAX_APP_POINTS * 6 // 3) * 4 + -(-MAX_APP_POINTS1D * 4 // 3) * 4 + 32  # and 2 x count.crc.
 MAX_PARAM_CHARS = 256
 MAX_PARAMS = 40
 MAX_LINK_CHARS = MAX_POINT_CHARS + 2048
@@ -32,6 +36,8 @@ MAX_LINK_CHARS = MAX_POINT_CHARS + 2048
 _POINT = struct.Struct("<3h")
 _POINT1D = struct.Struct("<2h")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_COUNT = re.compile(r"0|[1-9][0-9]{0,3}")
+_CRC = re.compile(r"[0-9a-f]{8}")
 
 
 def initial_state() -> AppState:
@@ -41,11 +47,22 @@ def initial_state() -> AppState:
 
 
 def _encode_triples(points, fmt: struct.Struct) -> str:
+    """``<count>.<crc32>.<base64>``: the count and the checksum of the raw bytes come first, so that a
+    truncated or damaged link is detected (a truncation cuts the base64, never the checksum)."""
     data = b"".join(fmt.pack(*(round(c / COORD_STEP) for c in p)) for p in points)
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+    body = base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+    return f"{len(points)}.{zlib.crc32(data):08x}.{body}"
 
 
 def _decode_triples(text: str, fmt: struct.Struct, most: int) -> list[tuple[float, ...]]:
+    count = crc = None
+    if "." in text:  # <count>.<crc32>.<base64>; a link without them (older ones) is plain base64
+        parts = text.split(".")
+        if len(parts) != 3 or not _COUNT.fullmatch(parts[0]) or not _CRC.fullmatch(parts[1]):
+            raise ValueError("the points are damaged (the link was cut or changed)")
+        count, crc, text = int(parts[0]), int(parts[1], 16), parts[2]
+        if count > most:
+            raise ValueError(f"too many points (at most {most})")
     if len(text) > -(-most * fmt.size // 3) * 4:
         raise ValueError(f"too many points (at most {most})")
     if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
@@ -56,6 +73,8 @@ def _decode_triples(text: str, fmt: struct.Struct, most: int) -> list[tuple[floa
         raise ValueError("the points are not valid base64") from None
     if len(data) % fmt.size:
         raise ValueError("the points are truncated")
+    if count is not None and (len(data) != count * fmt.size or zlib.crc32(data) != crc):
+        raise ValueError("the points are damaged (the link was cut or changed)")
     return [tuple(v * COORD_STEP for v in fmt.unpack_from(data, i)) for i in range(0, len(data), fmt.size)]
 
 

@@ -27,7 +27,7 @@ HTML = """
   <canvas class="cp-canvas" data-testid="cp-canvas" width="480" height="480" role="img"
     aria-label="Point editor: the data points over the fitted network's output"></canvas>
   <div class="cp-help">click: add &middot; shift-click: other class (regression: -target)
-  &middot; drag: move &middot; right-click or alt-click: erase</div>
+  &middot; drag: move &middot; right-click or alt-click: erase &middot; <span class="cp-count"></span></div>
 </div>
 """
 
@@ -115,7 +115,11 @@ function setup(parent) {
       if (d.moved) { const p = st.points[d.i]; emit({ op: "move", i: d.i, x: p[0], y: p[1] }); }
       return;
     }
-    if (st.points.length >= st.data.max_points) return;
+    if (st.points.length >= st.data.max_points) {  // say why the click adds nothing
+      st.full = true; draw(); clearTimeout(st.fullTimer);
+      st.fullTimer = setTimeout(() => { st.full = false; draw(); }, 2500);
+      return;
+    }
     const [x, y] = toData(e);
     let v;
     if (st.data.task === "classification") v = d.shift ? -st.data.label : st.data.label;
@@ -176,6 +180,14 @@ function setup(parent) {
       ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.fillRect(8, 8, 92, 24);
       ctx.fillStyle = "#333"; ctx.font = "13px sans-serif"; ctx.fillText("solving\u2026", 16, 25);
     }
+    if (st.full) {
+      ctx.fillStyle = "rgba(255,255,255,0.9)"; ctx.fillRect(90, 220, 300, 40);
+      ctx.fillStyle = "#a00"; ctx.font = "14px sans-serif";
+      ctx.fillText(`The canvas holds at most ${data.max_points} points`, 104, 245);
+    }
+    const count = parent.querySelector(".cp-count");
+    if (count) count.textContent = `${st.points.length} / ${data.max_points} points`;
+    canvas.dataset.full = st.full ? "1" : "0";
     canvas.dataset.busy = st.busy ? "1" : "0";
     canvas.dataset.points = JSON.stringify(st.points);
     canvas.dataset.served = JSON.stringify(data.points);  // the points of the fit drawn underneath

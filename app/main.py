@@ -25,9 +25,10 @@ from app.figures import bounds_figure, fit_figure, snapshot_html
 from app.fitting import fit_state
 from app.history import redo, undo
 from app.models import FIT_SECONDS, MODELS
+from app.plain import plain
 from app.presets import PRESETS
 from app.scene import Scene, build_scene
-from app.session import DATA_FIELDS, on_widget, set_state, start_session, widget_key
+from app.session import DATA_FIELDS, drawn, on_widget, push_widgets, set_state, start_session, widget_key
 from app.state import FIELD, MODEL_LABELS, AppState, as_task, with_changes
 from app.tabs import TABS
 
@@ -64,7 +65,7 @@ def on_canvas_edit() -> None:
         ss.notice = f"That edit was not applied: {exc}."
         ss.sync = ss.sync.reset()
         return
-    set_state(replace(state, points=points), points_from_canvas=True)
+    set_state(drawn(replace(state, points=points)), points_from_canvas=True)
 
 
 def _sync_for(message) -> CanvasSync:
@@ -90,12 +91,13 @@ def on_redo() -> None:
 
 def _restore(points) -> None:
     state = ss.app_state
-    ss.app_state = replace(state, points=as_task(points, state.task))
+    ss.app_state = drawn(replace(state, points=as_task(points, state.task)))
     ss.sync = ss.sync.reset()
+    push_widgets(ss.app_state)
 
 
 def on_clear() -> None:
-    set_state(replace(ss.app_state, points=()))
+    set_state(drawn(replace(ss.app_state, points=())))
 
 
 def on_csv() -> None:
@@ -178,14 +180,14 @@ def certificate_panel(scene: Scene) -> None:
     st.subheader("Certificate")
     state = scene.state
     if scene.model is None:
-        (st.warning if state.points else st.info)(scene.fit.error)
+        (st.warning if state.points else st.info)(plain(scene.fit.error))
         return
     s = summarize_scene(scene)
     if s.certified:
         st.success(f"Certified global optimum (relative gap {s.relative_gap:.1e})", icon=":material/verified:")
     else:
         reason = s.reason or "this model carries no certificate"
-        st.warning(reason if reason.lower().startswith("not ") else f"Not certified: {reason}")
+        st.warning(plain(reason if reason.lower().startswith("not ") else f"Not certified: {reason}"))
     c1, c2 = st.columns(2)
     c1.metric("Primal objective", f"{s.objective:.6g}")
     c2.metric("Dual objective", shown(s.dual_objective, ".6g"))
@@ -258,7 +260,7 @@ def main() -> None:
     state = ss.app_state
     sidebar(state)
     if ss.get("notice"):
-        st.warning(ss.notice)
+        st.warning(plain(ss.notice))
         ss.notice = None
     left, right = st.columns([5, 4])
     with right:  # the spinner sits above the certificate, so the canvas never moves under the pointer

@@ -77,7 +77,7 @@ class PresetSpec:
     key: str
     label: str
     task: str | None  # the task it is made for (None: any, the current task stays)
-    maker: Callable
+    maker: Callable | None  # None: the points are the user's own (choosing it keeps them)
     target_noise: float = 0.0
 
 
@@ -92,6 +92,7 @@ PRESETS: dict[str, PresetSpec] = {
         PresetSpec("linear", "Linear", "classification", _linear),
         PresetSpec("regression surface", "Regression surface", "regression", _regression_surface, 0.3),
         PresetSpec("empty", "Empty canvas", None, _empty),
+        PresetSpec("custom", "Your own points", None, None),
     )
 }
 """The playground's data sets by key (keys are link names: never change one)."""
@@ -110,7 +111,7 @@ def make_preset(name: str, n: int, noise: float, seed: int) -> tuple[Point, ...]
     spec = PRESETS.get(name)
     if spec is None:
         raise ValueError(f"unknown data set {name!r}")
-    if n <= 0:
+    if n <= 0 or spec.maker is None:
         return ()
     rng = np.random.default_rng(seed)
     X, y = spec.maker(rng, int(n))

@@ -13,7 +13,10 @@ from app.edits import CanvasSync
 from app.history import History, record
 from app.presets import make_preset, preset_task
 from app.presets1d import make_preset1d
-from app.state import FIELD, HIDEABLE_FIELDS, AppState, with_changes
+from dataclasses import replace
+
+from app.presets import PRESETS
+from app.state import FIELD, HIDEABLE_FIELDS, MAX_APP_POINTS, AppState, as_task, with_changes
 
 ss = st.session_state
 WIDGET_FIELDS = HIDEABLE_FIELDS  # every field a teacher may hide is a sidebar control
@@ -43,6 +46,30 @@ def set_state(state: AppState, *, points_from_canvas: bool = False) -> None:
     push_widgets(state)
 
 
+def switch_task(state: AppState, task: str) -> AppState:
+    """The state with another task.  Regression targets become classes of their sign; switching back to
+    regression on the same point positions brings the targets back (the session remembers them)."""
+    if task == state.task:
+        return state
+    if task == "classification":
+        ss.regression_points = state.points
+        return with_changes(state, task=task)
+    kept = ss.get("regression_points") or ()
+    same = len(kept) == len(state.points) and all(a[:2] == b[:2] for a, b in zip(kept, state.points))
+    if same and as_task(kept, "classification") == state.points:
+        return with_changes(state, task=task, points=kept)
+    return with_changes(state, task=task)
+
+
+def drawn(state: AppState) -> AppState:
+    """The state after its points were changed by hand (canvas, undo, clear, import): its data set is then
+    "your own points" (or the empty canvas) and its point count is theirs, so the Data widgets show what
+    the canvas shows."""
+    if not state.points:
+        return replace(state, preset="empty")
+    return replace(state, preset="custom", n=min(len(state.points), MAX_APP_POINTS))
+
+
 def start_session() -> None:
     if "app_state" in ss:
         return
@@ -59,12 +86,16 @@ def on_widget(name: str) -> None:
     state = ss.app_state
     value = ss[widget_key(name)]
     try:
-        if name in DATA_FIELDS:
+        if name == "preset" and PRESETS[value].maker is None:  # "your own points": keep them
+            state = with_changes(state, preset=value)
+        elif name in DATA_FIELDS:
             changes = {name: value}
             if name == "preset" and preset_task(value) is not None:
                 changes["task"] = preset_task(value)
             state = with_changes(state, **changes)
             state = with_changes(state, points=make_preset(state.preset, state.n, state.noise, state.seed))
+        elif name == "task":
+            state = switch_task(state, value)
         elif name == "preset1d":
             state = with_changes(state, preset1d=value, points1d=make_preset1d(value))
             ss.points1d_rev = ss.get("points1d_rev", 0) + 1

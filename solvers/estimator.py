@@ -28,6 +28,9 @@ from .validation import MAX_PATTERNS, check_choice, check_count, check_oracle, c
 METHODS = ("exact", "reference")
 """``exact``: the fast exact method of :mod:`solvers.fast`; ``reference``: the CVXPY convex twin."""
 
+LARGE_DATA = 1e3
+"""Beyond this |value| in X or y an uncertified fit suggests rescaling the data."""
+
 PATTERN_MODES = ("all", "sampled")
 """``all``: every activation pattern (the global optimum); ``sampled``: patterns of random gates (an upper bound)."""
 
@@ -144,6 +147,10 @@ class ConvexReLU(Estimator):
         stop = str(res.info.get("reason", ""))
         if not cert.certified and stop:
             reason += f"; the solver stopped because {stop}"
+        scale = max(float(np.abs(X).max()), float(np.abs(y).max()))
+        if not cert.certified and scale > LARGE_DATA:
+            reason += (f"; the data are large (largest |value| {scale:.3g}): the solver's accuracy is tuned to "
+                       f"data of about unit size, so rescale X and y to about [-1, 1] (and beta with them)")
         record = SolveRecord(
             method=method,
             n_iter=int(res.n_iter),

@@ -11,6 +11,7 @@ from app.certificate_view import summarize
 from app.figures import bounds_figure, training_figure
 from app.fitting import fit_state
 from app.models import COMPARE_MODELS, MODELS
+from app.plain import plain
 from solvers import NonconvexReLU
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def render_compare(scene: Scene) -> None:
         with st.spinner(f"Fitting {label}…"):
             fit = scene.fit if key == state.model else fit_state(state, key)
         if fit.model is None:
-            st.warning(f"{label}: {fit.error}")
+            st.warning(plain(f"{label}: {fit.error}"))
             continue
         models[key] = fit.model
         s = summarize(fit.model, replace(state, model=key), scene.X, scene.y)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
+from app.plain import plain
 from app.presets1d import PRESETS1D
 from app.session import on_points1d, on_widget, points1d_editor_key, widget_key
 from app.state import DEPTHS, FIELD
@@ -74,7 +75,7 @@ def render_deep1d(scene: Scene) -> None:
             _control("beta1d", st.select_slider, format_func=lambda b: f"{b:g}")
     fits, errors = deep_fits(state.points1d, state.beta1d)
     for L, why in errors.items():
-        st.info(f"Depth {L}: {why}.")
+        st.info(plain(f"Depth {L}: {why}."))
     left, right = st.columns([3, 2])
     with left:
         P = np.asarray(state.points1d, float).reshape(-1, 2)

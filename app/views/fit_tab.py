@@ -8,6 +8,7 @@ import streamlit as st
 
 from app.editor import unit_rows
 from app.figures import fit_figure
+from app.plain import plain
 
 if TYPE_CHECKING:
     from app.scene import Scene
@@ -15,6 +16,6 @@ if TYPE_CHECKING:
 
 def render_fit(scene: Scene) -> None:
     if scene.model is None:
-        st.info(scene.fit.error)
+        st.info(plain(scene.fit.error))
         return
     st.plotly_chart(fit_figure(scene.state.points, scene.task, scene.fit.surface, unit_rows(scene)), key="fit_chart")

@@ -28,6 +28,8 @@ from geometry.zonotope import (
 )
 from solvers import RELU_GLOBAL, Units, wedge_fit
 
+from app.plain import plain
+
 from . import figures as F
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ def _safe(section: str):
             try:
                 return fn(*args, **kwargs)
             except Exception as exc:  # a view never takes the page down
-                st.warning(f"{section} could not be drawn: {exc}")
+                st.warning(plain(f"{section} could not be drawn: {str(exc)[:200]}"))
                 return None
 
         return run

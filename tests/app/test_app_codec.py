@@ -69,11 +69,38 @@ def test_teacher_mode_link():
     assert warning is None and state.hidden("beta") and state.hidden("model") and not state.hidden("task")
 
 
-def test_points_encoding_is_six_bytes_a_point():
+def test_points_encoding_is_six_bytes_a_point_after_a_count_and_a_checksum():
+    import zlib
+
     pts = ((0.5, -0.25, 1.0), (-1.0, 1.0, -1.0))
-    text = encode_points(pts)
-    assert len(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))) == 12
-    assert decode_points(text) == [(0.5, -0.25, 1.0), (-1.0, 1.0, -1.0)]
+    count, crc, body = encode_points(pts).split(".")
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    assert count == "2" and len(raw) == 12 and struct.unpack("<6h", raw) == (500, -250, 1000, -1000, 1000, -1000)
+    assert int(crc, 16) == zlib.crc32(raw)
+    assert decode_points(encode_points(pts)) == [(0.5, -0.25, 1.0), (-1.0, 1.0, -1.0)]
+
+
+def test_links_without_the_checksum_still_open():
+    pts = ((0.5, -0.25, 1.0), (-1.0, 1.0, -1.0))
+    plain = base64.urlsafe_b64encode(struct.pack("<6h", 500, -250, 1000, -1000, 1000, -1000)).decode().rstrip("=")
+    state, warning = decode({"points": plain})
+    assert warning is None and state.points == pts
+
+
+def test_every_truncation_and_every_changed_character_of_the_points_is_detected():
+    state = validated(points=tuple((i / 40, -i / 50, 1.0 if i % 2 else -1.0) for i in range(12)))
+    link = encode(state)
+    text = link["points"]
+    for cut in range(1, len(text)):  # (an empty field is an empty canvas, as links have always said)
+        got, warning = decode({**link, "points": text[:cut]})
+        assert got.points != state.points and warning and "(points)" in warning, cut
+    rng = __import__("random").Random(0)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+    for _ in range(300):
+        i = rng.randrange(len(text))
+        c = rng.choice(alphabet.replace(text[i], ""))
+        got, warning = decode({**link, "points": text[:i] + c + text[i + 1:]})
+        assert warning and "(points)" in warning and got.points != state.points, (i, c)
 
 
 def _bad(params):

@@ -29,3 +29,26 @@ def test_no_bare_string_of_the_script_reaches_the_page(monkeypatch):
     shown = [m.value for m in at.markdown] + [c.value for c in at.caption]
     for b in bare:
         assert not any(b.strip()[:40] in s for s in shown), b[:60]
+
+
+def test_plain_text_renders_literally():
+    from app.plain import plain
+
+    hostile = "[Session expired](https://evil.example/login) ![x](https://e.example/p.png) <b>x</b> :smile: $x$"
+    escaped = plain(hostile)
+    # every character Markdown would act on is escaped, nothing else changes
+    assert escaped.replace("\\", "") == hostile
+    for ch in "[]()!<>:$":
+        assert f"\\{ch}" in escaped
+    assert "](" not in escaped.replace("\\]\\(", "")
+
+
+def test_a_notice_with_markdown_is_shown_escaped(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120)
+    at.session_state["notice"] = None
+    at.run()
+    at.session_state["notice"] = "CSV not imported: [click](https://evil.example)"
+    at.run()
+    warnings = [w.value for w in at.warning]
+    assert any("\\[click\\]\\(https\\:" in w for w in warnings), warnings

@@ -36,3 +36,33 @@ def test_canvas_numbers_and_tabs_fit_a_projector(app_server, browser, width, hei
         page.screenshot(path=f"artifacts/layout_{width}x{height}.png")
     finally:
         context.close()
+
+
+def test_a_click_on_a_full_canvas_says_the_page_holds_200_points(app_server, page):
+    from urllib.parse import urlencode
+
+    from app.codec import encode
+    from app.state import MAX_APP_POINTS, validated
+
+    pts = tuple((round(-0.95 + 0.0095 * i, 3), round(0.9 * (-1) ** i, 3), 1.0 if i % 2 else -1.0)
+                for i in range(MAX_APP_POINTS))
+    page.goto(f"{app_server}?{urlencode(encode(validated(points=pts, beta=1.0)))}")
+    page.get_by_text(f"fitted to {MAX_APP_POINTS} points", exact=False).first.wait_for(timeout=120_000)
+    wait_idle(page)
+    canvas = page.locator("canvas.cp-canvas")
+    count = page.locator(".cp-count")
+    until(lambda: count.inner_text() == f"{MAX_APP_POINTS} / {MAX_APP_POINTS} points")
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    until(lambda: canvas.get_attribute("data-full") == "1")  # the canvas says why the click added nothing
+    assert len(__import__("json").loads(canvas.get_attribute("data-points"))) == MAX_APP_POINTS
+
+
+def until(condition, timeout: float = 20.0) -> None:
+    """Poll ``condition()`` (the canvas lives in a shadow root: locators reach it, page scripts do not)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.1)

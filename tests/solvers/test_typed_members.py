@@ -131,3 +131,17 @@ def test_a_given_oracle_is_used_and_must_belong_to_the_points():
         ConvexReLU(0.05).fit(X, Y, oracle=PlanarOracle(X[::-1]))
     with pytest.raises(ValueError, match="PlanarOracle"):
         NonconvexReLU(0.05, steps=5).fit(X, Y, oracle="not an oracle")
+
+
+def test_large_data_that_does_not_certify_suggests_rescaling():
+    import warnings as w
+
+    rng = np.random.default_rng(0)
+    Xl = rng.uniform(-1, 1, (30, 2)) * 1e6
+    yl = np.where(Xl[:, 0] * Xl[:, 1] >= 0, 1.0, -1.0) * 1e6
+    with w.catch_warnings():
+        w.simplefilter("ignore", ConvergenceWarning)
+        stopped = ConvexReLU(5e4, task="regression", max_seconds=1e-9).fit(Xl, yl)  # stops before certifying
+        small = ConvexReLU(0.05, task="regression", max_seconds=1e-9).fit(Xl / 1e6, yl / 1e6)
+    assert not stopped.certified_ and "rescale X and y" in stopped.certificate_reason_
+    assert not small.certified_ and "rescale" not in small.certificate_reason_  # unit-sized data: no such hint
