@@ -4,7 +4,8 @@
 Pure numpy/scipy/shapely; never imports the app or the solvers.
 """
 
-from .dual import DualPeaks, PlanarOracle, beta_max, dual_peaks, phi, phi_argmax, relu_correlation, sphere_grid
+from .dual import DualPeaks, PlanarOracle, beta_max, dual_peaks, phi, phi_argmax, relu_correlation
+from .sphere import cell_ids, lon_lat, sphere_grid, switching_latitudes
 from .dual_slice import DualSlice, dual_slice
 from .lift import MAX_POINTS, check_points, lift
 from .patterns import (
@@ -33,6 +34,9 @@ __all__ = [
     "phi_argmax",
     "relu_correlation",
     "sphere_grid",
+    "lon_lat",
+    "switching_latitudes",
+    "cell_ids",
     "dual_peaks",
     "beta_max",
     "DualPeaks",

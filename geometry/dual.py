@@ -137,19 +137,6 @@ def relu_correlation(X, v, U, bias: bool = True) -> np.ndarray:
     return _relu_value(Z, v, check_neurons(U, Z.shape[1]))
 
 
-def sphere_grid(n_lat: int, n_lon: int):
-    """A longitude-latitude grid of unit neurons ``u = (cos lat cos lon, cos lat sin lon, sin lat)``.
-
-    Returns ``lat`` (``n_lat`` values in ``[-pi/2, pi/2]``), ``lon`` (``n_lon`` values in ``[-pi, pi]``) and
-    ``U`` of shape ``(n_lat, n_lon, 3)`` with ``U[i, j]`` at ``(lat[i], lon[j])``.
-    """
-    lat = np.linspace(-0.5 * np.pi, 0.5 * np.pi, int(n_lat))
-    lon = np.linspace(-np.pi, np.pi, int(n_lon))
-    LON, LAT = np.meshgrid(lon, lat)
-    U = np.stack([np.cos(LAT) * np.cos(LON), np.cos(LAT) * np.sin(LON), np.sin(LAT)], axis=-1)
-    return lat, lon, U
-
-
 class PlanarOracle:
     """The exact ``phi`` of fixed 2-D data (with bias), for many vectors ``v``.
 

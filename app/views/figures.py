@@ -8,7 +8,17 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from geometry import half_plane, lift, neuron_patterns, relu_correlation, sphere_grid, vertex_of
+from geometry import (
+    cell_ids,
+    half_plane,
+    lift,
+    lon_lat,
+    neuron_patterns,
+    relu_correlation,
+    sphere_grid,
+    switching_latitudes,
+    vertex_of,
+)
 
 from ..figures import line_in_box
 
@@ -124,6 +134,49 @@ def fig_arrangement_sphere(X, n_cells: int, selected=None, neurons=None, signs=N
         scene=_scene(), margin=dict(l=0, r=0, t=40, b=0), height=480,
         legend=dict(orientation="h", yanchor="bottom", y=0.0),
     )
+    return fig
+
+
+def fig_arrangement_map(X, n_cells: int, selected=None, neurons=None, signs=None, grid=(121, 241)) -> go.Figure:
+    """The sphere of neurons as a flat longitude-latitude map: each cell of the arrangement in its own colour
+    (neighbouring cells differ), the curve ``z_i . u = 0`` of each point, the chosen cell's neuron and the
+    fitted units (colour = sign of the output weight)."""
+    X = np.asarray(X, float).reshape(-1, 2)
+    n = X.shape[0]
+    lat, lon, U = sphere_grid(*grid)
+    act = neuron_patterns(X, U)
+    ids = cell_ids(act)
+    colour = (ids * 7919) % len(REGION_COLORS)  # spread the ids of neighbouring cells over the palette
+    scale = [[i / (len(REGION_COLORS) - 1), c] for i, c in enumerate(REGION_COLORS)]
+    text = None
+    hover = "lon %{x:.0f}°, lat %{y:.0f}°: %{customdata} active points<extra></extra>"
+    if n <= MAX_HOVER_PATTERN:
+        text = np.array([[pattern_string(a) for a in row] for row in act])
+        hover = "lon %{x:.0f}°, lat %{y:.0f}°: %{customdata} active, pattern %{text}<extra></extra>"
+    fig = go.Figure(go.Heatmap(x=np.degrees(lon), y=np.degrees(lat), z=colour, zmin=0, zmax=len(REGION_COLORS) - 1,
+                               colorscale=scale, showscale=False, customdata=act.sum(axis=-1), text=text,
+                               hovertemplate=hover, name="cells"))
+    L = np.degrees(switching_latitudes(X, lon)) if n else np.zeros((0, lon.size))
+    xs = np.concatenate([np.append(np.degrees(lon), np.nan) for _ in range(n)]) if n else []
+    ys = np.concatenate([np.append(row, np.nan) for row in L]) if n else []
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="white", width=1.5), hoverinfo="skip",
+                             name="z_i·u = 0 (one curve per point)"))
+    if neurons is not None and len(neurons):
+        lo, la = _lonlat(neurons)
+        s = np.ones(len(lo)) if signs is None else np.asarray(signs)
+        fig.add_trace(go.Scatter(x=lo, y=la, mode="markers", name="units of the fit",
+                                 marker=dict(size=11, symbol="diamond", color=[sign_colour(t) for t in s],
+                                             line=dict(color="black", width=1)),
+                                 hovertemplate="fitted unit<extra></extra>"))
+    if selected is not None:
+        lo, la = _lonlat(np.asarray(selected, float)[None, :])
+        fig.add_trace(go.Scatter(x=lo, y=la, mode="markers", name="chosen cell",
+                                 marker=dict(size=13, color="orange", line=dict(color="black", width=2)),
+                                 hovertemplate="chosen cell<extra></extra>"))
+    fig.update_layout(title=f"{n_cells} cells (n² − n + 2 = {n * n - n + 2} in general position), as a map",
+                      xaxis=dict(title="longitude: direction of w [°]", range=[-180, 180]),
+                      yaxis=dict(title="latitude: angle of the bias [°]", range=[-90, 90]),
+                      height=460, margin=dict(l=60, r=10, t=50, b=60), legend=BOTTOM_LEGEND)
     return fig
 
 
@@ -341,9 +394,9 @@ def fig_zonogon(X, polygon) -> go.Figure:
 
 
 def _lonlat(U):
-    U = np.asarray(U, float).reshape(-1, 3)
-    U = U / np.linalg.norm(U, axis=1, keepdims=True)
-    return np.degrees(np.arctan2(U[:, 1], U[:, 0])), np.degrees(np.arcsin(np.clip(U[:, 2], -1, 1)))
+    """Longitude and latitude of neurons in degrees (for the axes of the flat maps)."""
+    lo, la = lon_lat(U)
+    return np.degrees(lo), np.degrees(la)
 
 
 def fig_dual_map(X, v, beta: float, neurons=None, signs=None, peaks=None, peak_signs=None, grid=(91, 181)) -> go.Figure:
@@ -403,7 +456,7 @@ def fig_dual_curve(X, v, beta: float, angles=None) -> go.Figure:
     fig.add_trace(go.Scatter(x=np.degrees(t), y=np.where(S < 0, np.abs(S), np.nan), mode="lines", name="sign −",
                              line=dict(color=NEG, width=3), hoverinfo="skip"))
     fig.add_hline(y=beta, line=dict(color="orange", dash="dash"), annotation_text=f"β = {beta:.3g}")
-    fig.update_layout(title="No bias: the dual constraint along the circle of neurons w", height=340,
+    fig.update_layout(title="No bias, v = y: the zero network's test along the circle of neurons w", height=340,
                       xaxis=dict(title="angle of w [°]"), yaxis=dict(title="|vᵀ(Xw)₊|", rangemode="tozero"),
                       margin=dict(l=70, r=10, t=50, b=60), legend=BOTTOM_LEGEND)
     return fig

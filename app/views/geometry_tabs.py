@@ -198,6 +198,7 @@ def render_arrangement(scene: Scene) -> None:
     _linear_regions_section(scene)
     st.divider()
     _no_bias_section(scene.X)
+    _no_bias_curve(scene.X, scene.y, scene.beta)
 
 
 @_safe("The sphere of neurons")
@@ -218,14 +219,21 @@ def _arrangement_sphere(X, units: Units):
         st.plotly_chart(fig_p, width="stretch", theme=None, key="geo_arrangement_partition")
     with left:
         neurons, signs = _neurons(units)
-        fig = F.fig_arrangement_sphere(X, P, selected=u, neurons=neurons, signs=signs)
-        if n > MAX_SPHERE_CIRCLES:
-            fig.data = tuple(t for t in fig.data if t.name != "great circles [x_i,1].u = 0")
+        view = st.radio("show the sphere of neurons", ["as a flat map", "as a 3-D sphere"], horizontal=True,
+                        key="geo_arrangement_view", label_visibility="collapsed")
+        if view == "as a flat map":
+            fig = F.fig_arrangement_map(X, P, selected=u, neurons=neurons, signs=signs)
+        else:
+            fig = F.fig_arrangement_sphere(X, P, selected=u, neurons=neurons, signs=signs)
+            if n > MAX_SPHERE_CIRCLES:
+                fig.data = tuple(t for t in fig.data if t.name != "great circles [x_i,1].u = 0")
         st.plotly_chart(fig, width="stretch", theme=None, key="geo_arrangement_sphere")
-    st.caption("Each data point x_i is a great circle [x_i, 1]·u = 0 on the sphere of neurons u = (w, b)/‖(w, b)‖: "
-               "crossing it switches that point on or off. The shading counts active points. Pick a cell: on the "
-               "right its neuron's line splits the data into active (filled) and inactive points — every cell is "
-               "one way to cut the points with a line. Diamonds are the fitted units (at their gates for gated ReLU).")
+    st.caption("Each data point x_i is a great circle [x_i, 1]·u = 0 on the sphere of neurons u = (w, b)/‖(w, b)‖ "
+               "(a curve on the flat map): crossing it switches that point on or off, so the circles cut the sphere "
+               "into cells, one per activation pattern (each cell its own colour on the map; on the sphere the "
+               "shading counts active points). Pick a cell: on the right its neuron's line splits the data into "
+               "active (filled) and inactive points — every cell is one way to cut the points with a line. "
+               "Diamonds are the fitted units (at their gates for gated ReLU).")
 
 
 @_safe("The linear regions")
@@ -346,7 +354,6 @@ def render_dual(scene: Scene) -> None:
     _certificate_numbers(scene)
     _dual_map_section(scene)
     _dual_slice_section(scene)
-    _no_bias_curve(scene.X, scene.y, scene.beta)
     st.divider()
     _wedge_section(scene)
 
@@ -403,8 +410,10 @@ def _dual_slice_section(scene: Scene):
 @_safe("The no-bias dual curve")
 def _no_bias_curve(X, y, beta):
     st.plotly_chart(F.fig_dual_curve(X, y, beta), width="stretch", theme=None, key="geo_dual_curve")
-    st.caption("No bias, v = y: the constraint is a curve over the direction of w. Where it rises above β the zero "
-               "network is not optimal; its maximum is β_max of the no-bias problem.")
+    st.caption("The zero network's test, without bias: |yᵀ(Xw)₊| over the direction of w. The zero network is "
+               "optimal (for networks without bias) exactly when this curve stays below β; its maximum is β_max of "
+               "the no-bias problem. This is a test of the data, not the certificate of the fit, which has a bias "
+               "and is checked on the Dual certificate tab.")
 
 
 @_safe("The wedge-product dictionary")

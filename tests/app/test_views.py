@@ -356,3 +356,16 @@ def test_zonotope_facet_mode_draws_the_facet_of_a_line():
 
         xs = np.frombuffer(base64.b64decode(xs["bdata"]), dtype=xs["dtype"])
     assert len(xs) == 4  # points in general position: the facet is a parallelogram
+
+
+def test_arrangement_map_draws_one_switching_curve_per_point_and_colours_every_cell():
+    X, _ = xor_data(6, seed=1)
+    fig = F.fig_arrangement_map(X, 32, selected=np.array([0.0, 0.0, 1.0]))
+    curves = [t for t in fig.data if t.type == "scatter" and t.mode == "lines"][0]
+    assert np.isnan(np.asarray(curves.y, float)).sum() == 6  # one broken curve per point
+    heat = [t for t in fig.data if t.type == "heatmap"][0]
+    colours = np.asarray(heat.z)
+    # neighbouring grid cells of different patterns get (mostly) different colours: more than one colour shows
+    assert len(np.unique(colours)) > 1 and "32 cells" in fig.layout.title.text
+    chosen = [t for t in fig.data if t.name == "chosen cell"][0]
+    assert chosen.y[0] == pytest.approx(90.0)  # u = (0, 0, 1): the north pole
