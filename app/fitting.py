@@ -25,12 +25,12 @@ GRID = 64
 
 @dataclass(frozen=True)
 class Fit:
-    """The fitted estimator (or why there is none), the points' oracle and what the canvas draws from it."""
+    """The fitted estimator (or why there is none) and what the canvas draws from it.  It holds no oracle:
+    the points' oracle lives in :func:`oracle_of`'s cache alone, so memory is bounded by that cache."""
 
     model: Estimator | None = None
     error: str = ""
     surface: np.ndarray | None = None  # (GRID, GRID); row 0 is the top of the canvas (x2 = +DOMAIN)
-    oracle: PlanarOracle | None = None  # the exact phi of the points (None without points)
 
 
 def as_arrays(points: tuple[Point, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -54,7 +54,7 @@ def surface_of(model: Estimator, size: int = GRID) -> np.ndarray:
     return np.asarray(model.decision_function(np.column_stack([G1.ravel(), G2.ravel()])), float).reshape(size, size)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def oracle_of(points: tuple[Point, ...]) -> PlanarOracle:
     """The exact dual oracle of the points' positions (one sweep per drawing, shared by every fit and tab)."""
     return PlanarOracle(as_arrays(points)[0])
@@ -71,7 +71,7 @@ def fit_points(points: tuple[Point, ...], task: str, beta: float, model: str, k:
         surface = surface_of(estimator)
     except ValueError as exc:
         return Fit(error=str(exc)[:300] or "The library could not fit these points.")
-    return Fit(model=estimator, surface=surface, oracle=oracle)
+    return Fit(model=estimator, surface=surface)
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)

@@ -14,7 +14,7 @@ import numpy as np
 from geometry import PlanarOracle
 from solvers import Certificate, Estimator, SolveRecord, Units
 
-from .fitting import Fit, as_arrays
+from .fitting import Fit, as_arrays, oracle_of
 from .models import MODELS, ModelSpec
 from .state import AppState
 
@@ -29,6 +29,7 @@ class Scene:
     fit: Fit
     spec: ModelSpec
     units: Units  # where the fitted units switch (empty without a fit)
+    oracle: PlanarOracle | None  # the exact phi of the points (None without points)
 
     @property
     def model(self) -> Estimator | None:
@@ -41,10 +42,6 @@ class Scene:
     @property
     def record(self) -> SolveRecord | None:
         return None if self.fit.model is None else self.fit.model.solve_
-
-    @property
-    def oracle(self) -> PlanarOracle | None:
-        return self.fit.oracle
 
     @property
     def n(self) -> int:
@@ -63,7 +60,8 @@ def build_scene(state: AppState, fit: Fit) -> Scene:
     """The scene of ``state`` and its fit (the arrays are built here, once)."""
     X, y = as_arrays(state.points)
     units = fit.model.network_.units() if fit.model is not None else Units.empty(2)
-    return Scene(state, X, y, fit, MODELS[state.model], units)
+    oracle = oracle_of(state.points) if state.points else None  # the fit's own oracle (a cache hit)
+    return Scene(state, X, y, fit, MODELS[state.model], units, oracle)
 
 
 def scene_for(X, y, task: str, beta: float, model: Estimator | None, model_key: str = "exact") -> Scene:
@@ -72,6 +70,6 @@ def scene_for(X, y, task: str, beta: float, model: Estimator | None, model_key: 
     X = np.asarray(X, float).reshape(-1, 2)
     y = np.asarray(y, float).ravel()
     oracle = PlanarOracle(X) if X.shape[0] else None
-    fit = Fit(model=model, oracle=oracle, error="" if model is not None else "no fit")
+    fit = Fit(model=model, error="" if model is not None else "no fit")
     units = model.network_.units() if model is not None else Units.empty(2)
-    return Scene(AppState(task=task, beta=beta, model=model_key), X, y, fit, MODELS[model_key], units)
+    return Scene(AppState(task=task, beta=beta, model=model_key), X, y, fit, MODELS[model_key], units, oracle)

@@ -58,8 +58,7 @@ class ConvexReLU(Estimator):
     Fitted members: ``network_`` (a :class:`~solvers.network.ReLUNetwork`), ``certificate_`` (a
     :class:`~solvers.certificate.Certificate` of kind ``relu-global``: the exact dual oracle over every
     pattern), ``solve_`` (a :class:`~solvers.base.SolveRecord`; ``method`` is ``"exact"``, ``"reference"``,
-    ``"sampled"`` or ``"zero"`` when ``beta >= beta_max`` makes the zero network optimal) and ``oracle_`` (the
-    training points' :class:`~geometry.PlanarOracle`).  The flat scikit-learn attributes (``hidden_weights_``,
+    ``"sampled"`` or ``"zero"`` when ``beta >= beta_max`` makes the zero network optimal).  The flat scikit-learn attributes (``hidden_weights_``,
     ``objective_``, ``dual_``, ``certified_``, ``beta_max_``, ...) are read-only views of these
     (:mod:`solvers.base`).  A fit that stops before it converges emits a
     :class:`~solvers.base.ConvergenceWarning`.
@@ -160,6 +159,5 @@ class ConvexReLU(Estimator):
             stop_reason=stop,
             info=dict(res.info),
         )
-        self.oracle_ = oracle
         self._set_fit(net, replace(cert, reason=prefix + reason), record, X.shape[1])
         return self

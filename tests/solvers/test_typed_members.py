@@ -126,7 +126,9 @@ def test_a_converged_fit_does_not_warn():
 def test_a_given_oracle_is_used_and_must_belong_to_the_points():
     oracle = PlanarOracle(X)
     m = ConvexReLU(0.05).fit(X, Y, oracle=oracle)
-    assert m.oracle_ is oracle and m.certified_
+    alone = ConvexReLU(0.05).fit(X, Y)
+    assert m.certified_ and m.objective_ == pytest.approx(alone.objective_, rel=1e-12)
+    assert m.beta_max_ == pytest.approx(phi(X, Y), rel=1e-12) and m.n_patterns_ == oracle.n_patterns
     with pytest.raises(ValueError, match="other points"):
         ConvexReLU(0.05).fit(X, Y, oracle=PlanarOracle(X[::-1]))
     with pytest.raises(ValueError, match="PlanarOracle"):
