@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: install run test bench browser clean
+.PHONY: install run test bench bench-load browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install browser
 bench: install
 	$(BIN)/python bench/pattern_speed.py
 	$(BIN)/python bench/solve_speed.py
+
+# A class of thirty browser sessions against one local server (slow: minutes; not part of make test).
+bench-load: install browser
+	$(BIN)/python bench/classroom_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis artifacts
