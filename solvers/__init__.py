@@ -13,6 +13,8 @@ from .estimator import ConvexReLU
 from .gated import GATED_MAX_POINTS, GatedReLU, GatedSolution, solve_gated
 from .network import GatedNetwork, ReLUNetwork, Units, canonical_objective, gated_objective, merge_parallel, network_from_blocks, network_from_twin
 from .nonconvex import NonconvexReLU
+from .path import RegularizationPath, beta_grid, regularization_path
+from .sampling import SamplingBounds, coverage_of, pattern_coverage, sampling_bounds, sampling_curve
 from .reference import REFERENCE_MAX_POINTS, solve_reference
 from .result import SolveResult
 from .validation import NotFittedError
@@ -51,5 +53,13 @@ __all__ = [
     "network_from_twin",
     "NotFittedError",
     "wedge_fit",
+    "regularization_path",
+    "RegularizationPath",
+    "beta_grid",
+    "pattern_coverage",
+    "coverage_of",
+    "sampling_bounds",
+    "sampling_curve",
+    "SamplingBounds",
     "WedgeFit",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -155,10 +157,17 @@ def test_values_beyond_the_working_range_ask_to_rescale(scale, name):
         ConvexReLU(task="regression").fit(X, y)
 
 
-def test_diverging_sgd_is_a_clear_error():
-    from solvers import NonconvexReLU
+def test_diverging_sgd_stops_keeps_finite_weights_and_says_so():
+    from solvers import ConvergenceWarning, NonconvexReLU, canonical_objective
 
     X = np.random.default_rng(0).uniform(-1, 1, (20, 2))
     y = np.sign(X[:, 0])
-    with pytest.raises(ValueError, match="diverged"):
-        NonconvexReLU(optimizer="sgd", lr=1.0, steps=300).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match=r"diverged at step \d+ with lr=1\b"):
+        m = NonconvexReLU(optimizer="sgd", lr=1.0, steps=300).fit(X, y)
+    t = int(re.search(r"diverged at step (\d+)", m.solve_.stop_reason).group(1))
+    assert 1 <= t < 300 and not m.solve_.converged and not m.certified_
+    assert f"diverged at step {t} with lr=1" in m.certificate_reason_
+    assert m.n_iter_ == t - 1 and m.history_steps_[-1] == t - 1  # stopped at once: the last finite iterate
+    net = m.network_
+    assert all(np.all(np.isfinite(a)) for a in (net.W, net.b, net.a)) and np.all(np.isfinite(m.history_))
+    assert m.history_[-1] == m.objective_ == canonical_objective(X, y, net, 0.01)
