@@ -113,8 +113,8 @@ def encode(state: AppState) -> dict[str, str]:
     params = {VERSION_KEY: str(VERSION)}
     for f in FIELDS:
         value = getattr(state, f.name)
-        if f.kind == "names" and not value:
-            continue
+        if (f.kind == "names" and not value) or (f.name in ("lesson", "step") and not state.lesson):
+            continue  # an empty hide list, and no lesson, need no parameter
         params[f.name] = _format(f, value)
     return params
 
@@ -133,7 +133,7 @@ def _parse(field, text: str) -> Any:
             if text == str(choice) or text.replace("-", " ").replace("_", " ") == str(choice):
                 return choice
         raise ValueError(f"{field.name} must be one of {', '.join(map(str, field.choices))}")
-    if field.kind == "tab":
+    if field.kind in ("tab", "lesson"):
         return text
     try:
         return float(text) if field.kind != "int" else int(text, 10)

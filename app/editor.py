@@ -28,6 +28,7 @@ HTML = """
     aria-label="Point editor: the data points over the fitted network's output"></canvas>
   <div class="cp-help">click: add &middot; shift-click: other class (regression: -target)
   &middot; drag: move &middot; right-click or alt-click: erase &middot; <span class="cp-count"></span></div>
+  <div class="cp-legend"><span class="cp-lo"></span><span class="cp-bar"></span><span class="cp-hi"></span></div>
 </div>
 """
 
@@ -36,6 +37,9 @@ CSS = """
 .cp-canvas { display: block; width: 100%; height: auto; aspect-ratio: 1 / 1; padding: 0; margin: 0; border: 0;
   outline: 1px solid #888; cursor: crosshair; touch-action: none; user-select: none; }
 .cp-help { font-size: 12px; color: #666; margin-top: 6px; }
+.cp-legend { display: flex; align-items: center; gap: 6px; font-size: 12px; color: #444; margin-top: 4px; }
+.cp-bar { flex: 1; height: 10px; border: 1px solid #aaa;
+  background: linear-gradient(to right, rgb(31,119,180), #fff, rgb(214,39,40)); }
 """
 
 JS = r"""
@@ -148,9 +152,18 @@ function setup(parent) {
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(off, 0, 0, 480, 480);
     }
-    // axes
+    // axes x1, x2 with ticks at -1, -0.5, 0, 0.5, 1 (of the domain)
     ctx.strokeStyle = "rgba(0,0,0,0.15)"; ctx.lineWidth = 1;
     ctx.beginPath(); ctx.moveTo(240, 0); ctx.lineTo(240, 480); ctx.moveTo(0, 240); ctx.lineTo(480, 240); ctx.stroke();
+    ctx.fillStyle = "rgba(0,0,0,0.55)"; ctx.font = "11px sans-serif";
+    for (const t of [-1, -0.5, 0, 0.5, 1]) {
+      const v = t * data.domain, [px] = toPixel(v, 0), [, py] = toPixel(0, v);
+      ctx.textAlign = t === -1 ? "left" : t === 1 ? "right" : "center"; ctx.fillText(String(v), px, 474);
+      ctx.textAlign = "left"; ctx.fillText(String(v), 3, t === 1 ? py + 11 : t === -1 ? py - 3 : py + 4);
+      ctx.beginPath(); ctx.moveTo(px, 480); ctx.lineTo(px, 472); ctx.moveTo(0, py); ctx.lineTo(8, py); ctx.stroke();
+    }
+    ctx.textAlign = "right"; ctx.fillText("x1", 474, 252); ctx.textAlign = "left"; ctx.fillText("x2", 246, 12);
+    ctx.textAlign = "left";
     // neurons: lines w . x + b = 0
     const D = data.domain, amax = Math.max(1e-12, ...data.neurons.map(n => n[3]));
     for (const [w1, w2, b, a, sign] of data.neurons) {
@@ -184,6 +197,12 @@ function setup(parent) {
       ctx.fillStyle = "rgba(255,255,255,0.9)"; ctx.fillRect(90, 220, 300, 40);
       ctx.fillStyle = "#a00"; ctx.font = "14px sans-serif";
       ctx.fillText(`The canvas holds at most ${data.max_points} points`, 104, 245);
+    }
+    const lo = parent.querySelector(".cp-lo"), hi = parent.querySelector(".cp-hi");
+    if (lo && hi) {  // the surface's colour scale: the classes, or the output values
+      const vm = data.task === "classification" ? 1 : (data.vmax || 1);
+      lo.textContent = data.task === "classification" ? "class -1 (output -1)" : `output ${(-vm).toPrecision(3)}`;
+      hi.textContent = data.task === "classification" ? "class +1 (output +1)" : `${vm.toPrecision(3)}`;
     }
     const count = parent.querySelector(".cp-count");
     if (count) count.textContent = `${st.points.length} / ${data.max_points} points`;

@@ -31,6 +31,7 @@ from app.scene import Scene, build_scene
 from app.session import DATA_FIELDS, drawn, on_widget, push_widgets, set_state, start_session, widget_key
 from app.state import FIELD, MODEL_LABELS, AppState, as_task, with_changes
 from app.tabs import TABS
+from app.views.lesson_panel import lesson_panel, lesson_picker
 
 SMALL_BETA = 1e-3
 """Below SMALL_BETA x beta_max the page warns that certification may not be reached in time."""
@@ -100,21 +101,24 @@ def on_clear() -> None:
     set_state(drawn(replace(ss.app_state, points=())))
 
 
-def on_csv() -> None:
-    upload = ss.get("csv_upload")
+def on_csv(key: str = "csv_upload") -> None:
+    upload = ss.get(key)
     if upload is None:
         return
     try:
         if upload.size > MAX_CSV_BYTES:
             raise ValueError(f"the file is larger than {MAX_CSV_BYTES // 1024} KiB")
-        points, task = points_from_csv(upload.getvalue())
-        if ss.app_state.task == "regression":  # labels +1/-1 are fine regression targets too
-            task = "regression"
-        state = with_changes(ss.app_state, task=task, points=points)
+        read = points_from_csv(upload.getvalue(), page_task=ss.app_state.task)
+        state = with_changes(ss.app_state, task=read.task, points=read.points)
     except ValueError as exc:
         ss.notice = f"CSV not imported: {exc}. Your drawing is unchanged."
         return
-    set_state(state)
+    set_state(drawn(state))
+    # a fresh, empty uploader after each import: Streamlit's uploader does not fire again for the same
+    # file, so the same file could not be imported again (after Clear, say). A refused file stays listed.
+    ss.csv_rev = ss.get("csv_rev", 0) + 1
+    if read.notes:
+        ss.notice = f"CSV imported ({len(read.points)} points): " + " ".join(read.notes)
 
 
 # ---------------------------------------------------------------- layout
@@ -122,6 +126,8 @@ def sidebar(state: AppState) -> None:
     hidden = state.hidden
     sb = st.sidebar
     sb.title("Convex Playground")
+    if not hidden("lessons"):
+        lesson_picker(sb)
     if not all(hidden(n) for n in DATA_FIELDS):
         sb.subheader("Data")
 
@@ -155,8 +161,9 @@ def sidebar(state: AppState) -> None:
         c2.button("Redo", on_click=on_redo, disabled=not ss.history.can_redo, width="stretch")
         c3.button("Clear", on_click=on_clear, disabled=not state.points, width="stretch")
     if not hidden("csv"):
-        sb.file_uploader("Import CSV (columns x1, x2, y)", type=["csv"], key="csv_upload", on_change=on_csv,
-                         max_upload_size=1)
+        key = f"csv_upload_{ss.get('csv_rev', 0)}"
+        sb.file_uploader("Import CSV (columns x1, x2, y)", type=["csv", "tsv", "txt"], key=key, on_change=on_csv,
+                         args=(key,), max_upload_size=1)
         sb.download_button("Export CSV", points_to_csv(state.points), file_name="points.csv", mime="text/csv",
                            on_click="ignore")
     if not hidden("share"):
@@ -262,12 +269,15 @@ def main() -> None:
     if ss.get("notice"):
         st.warning(plain(ss.notice))
         ss.notice = None
+    panel = st.container()  # the open lesson step, above the canvas (drawn once the scene is known)
     left, right = st.columns([5, 4])
     with right:  # the spinner sits above the certificate, so the canvas never moves under the pointer
         with st.spinner("Solving the convex program…", show_time=True):
             scene = build_scene(state, fit_state(state))
         certificate_panel(scene)
         downloads(scene)
+    with panel:
+        lesson_panel(scene)
     with left:
         point_editor(canvas_data(scene, ss.sync.base), on_canvas_edit)
     tabs_of(scene)

@@ -73,7 +73,12 @@ def drawn(state: AppState) -> AppState:
 def start_session() -> None:
     if "app_state" in ss:
         return
-    state, warning = decode(st.query_params.to_dict())
+    params = st.query_params.to_dict()
+    state, warning = decode(params)
+    if state.lesson and "points" not in params:  # ?lesson=KEY&step=N: open that step's own state
+        from app.lesson_book import open_step
+
+        state = open_step(state, state.lesson, state.step)
     ss.app_state = state
     ss.history = History()
     ss.sync = CanvasSync()

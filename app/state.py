@@ -34,6 +34,11 @@ MAX_APP_POINTS1D = 100
 
 DEPTHS = (2, 3, 4)
 
+TRAIN_WIDTHS = {"below": 0.5, "at": 1.0, "above": 2.0}
+"""Widths of the trained networks, as multiples of the convex optimum's number of neurons."""
+
+TRAIN_RATES = (0.001, 0.003, 0.01, 0.03, 0.1)
+
 PRESETS = tuple(PRESET_SPECS)
 TASKS = ("classification", "regression")
 MODELS = SIDEBAR_MODELS
@@ -84,11 +89,16 @@ FIELDS: tuple[Field, ...] = (
     Field("depth", "choice", 3, choices=DEPTHS, label="Depth L (layers)"),
     Field("beta1d", "log", 0.01, BETA_GRID[0], BETA_GRID[-1], choices=BETA_GRID, label="beta of the deep network"),
     Field("points1d", "points1d", (), hideable=False, label="1-D points"),
+    Field("train_opt", "choice", "adam", choices=("adam", "sgd", "gd"), label="Optimizer"),
+    Field("train_width", "choice", "at", choices=tuple(TRAIN_WIDTHS), label="Width (vs the optimum's neurons)"),
+    Field("train_lr", "choice", 0.01, choices=TRAIN_RATES, label="Learning rate"),
+    Field("lesson", "lesson", "", hideable=False, label="Lesson"),
+    Field("step", "int", 1, 1, 99, hideable=False, label="Lesson step"),
 )
 
 FIELD = {f.name: f for f in FIELDS}
 
-CONTROL_GROUPS = ("history", "csv", "downloads", "share")
+CONTROL_GROUPS = ("history", "csv", "downloads", "share", "lessons")
 """Controls that are not a state field but that a teacher may still hide."""
 
 HIDEABLE_FIELDS = tuple(f.name for f in FIELDS if f.hideable)
@@ -129,6 +139,11 @@ class AppState:
     depth: int = FIELD["depth"].default
     beta1d: float = FIELD["beta1d"].default
     points1d: tuple[tuple[float, float], ...] = FIELD["points1d"].default
+    train_opt: str = FIELD["train_opt"].default
+    train_width: str = FIELD["train_width"].default
+    train_lr: float = FIELD["train_lr"].default
+    lesson: str = FIELD["lesson"].default
+    step: int = FIELD["step"].default
     version: int = VERSION
 
     def hidden(self, control: str) -> bool:
@@ -218,6 +233,12 @@ def check_value(field: Field, value: Any, task: str = "classification") -> Any:
         keys = tab_keys()
         if value not in keys:
             raise ValueError(f"{name} must be one of {', '.join(keys)}")
+        return value
+    if field.kind == "lesson":
+        from .lesson_book import lessons  # imported on use: the lessons' loader imports this module
+
+        if value != "" and value not in lessons():
+            raise ValueError(f"{name} must be one of {', '.join(lessons())} (or empty)")
         return value
     if field.kind == "names":
         names = tuple(value)

@@ -14,6 +14,7 @@ from .views.compare import render_compare
 from .views.deep1d import render_deep1d
 from .views.fit_tab import render_fit
 from .views.geometry_tabs import render_arrangement, render_dual, render_zonotope
+from .views.training import render_path, render_training
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ TABS: dict[str, TabSpec] = {
     for spec in (
         TabSpec("fit", "Fit", render_fit),
         TabSpec("compare", "Compare", render_compare),
+        TabSpec("training", "Training", render_training),
+        TabSpec("path", "Path", render_path),
         TabSpec("arrangement", "Arrangement", render_arrangement),
         TabSpec("zonotope", "Zonotope", render_zonotope),
         TabSpec("dual-certificate", "Dual certificate", render_dual),

@@ -115,10 +115,10 @@ def test_undo_then_redo_returns_to_the_same_points(actions):
 
 
 def test_csv_round_trip():
-    pts, task = points_from_csv(points_to_csv(P).encode())
-    assert pts == P and task == "classification"
-    reg, task = points_from_csv(b"x1,x2,y\n0.1,0.2,0.75\n")
-    assert task == "regression" and reg == ((0.1, 0.2, 0.75),)
+    read = points_from_csv(points_to_csv(P).encode())
+    assert read.points == P and read.task == "classification" and read.notes == ()
+    reg = points_from_csv(b"x1,x2,y\n0.1,0.2,0.75\n")
+    assert reg.task == "regression" and reg.points == ((0.1, 0.2, 0.75),)
 
 
 @pytest.mark.parametrize(
@@ -129,11 +129,11 @@ def test_csv_round_trip():
         (b"a,b,c\n0.1,0.2,1\n", "columns"),
         (b"x1,x2\n0.1,0.2\n", "columns"),
         (b"x1,x2,y\n0.1,0.2\n", "3"),
-        (b"x1,x2,y\n" + b"0.1,0.2,1\n" * (MAX_APP_POINTS + 1), "limit"),
+        (b"x1,x2,y\n" + b"0.1,0.2,1\n" * (MAX_APP_POINTS + 1), f"at most {MAX_APP_POINTS} points"),
         (b"x" * (MAX_CSV_BYTES + 1), "larger"),
         (b"", "empty"),
         (b"\xff\xfe\x00", "UTF-8"),
-        (b"x1,x2,y\n5,0,1\n", "lie in"),
+        (b"x1,x2,y\n", "no points"),
     ],
 )
 def test_bad_csv_gets_a_clear_message(text, words):
