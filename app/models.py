@@ -42,11 +42,12 @@ def _gated(task, beta, k, seed, n_points, seconds):
 
 
 def _sampled(task, beta, k, seed, n_points, seconds):
-    return ConvexReLU(beta=beta, task=task, method="exact", patterns="sampled", n_patterns=k, seed=seed)
+    return ConvexReLU(beta=beta, task=task, method="exact", patterns="sampled", n_patterns=k, seed=seed,
+                      max_seconds=seconds)
 
 
 def _reference(task, beta, k, seed, n_points, seconds):
-    return ConvexReLU(beta=beta, task=task, method="reference")
+    return ConvexReLU(beta=beta, task=task, method="reference", max_seconds=seconds)
 
 
 def _adam(task, beta, k, seed, n_points, seconds):
@@ -58,8 +59,8 @@ MODELS: dict[str, ModelSpec] = {
     for spec in (
         ModelSpec("exact", "Exact ReLU (all patterns)", _exact),
         ModelSpec("gated", "Gated ReLU (convex relaxation)", _gated),
-        ModelSpec("sampled", "Sampled patterns (k random gates)", _sampled, time_limit=None, uses_k=True),
-        ModelSpec("reference", "Exact ReLU, reference solver (CVXPY)", _reference, time_limit=None, compare=False),
+        ModelSpec("sampled", "Sampled patterns (k random gates)", _sampled, uses_k=True),
+        ModelSpec("reference", "Exact ReLU, reference solver (CVXPY)", _reference, compare=False),
         ModelSpec("adam", "Adam on the nonconvex loss (20 neurons)", _adam, time_limit=None, sidebar=False),
     )
 }

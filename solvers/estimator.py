@@ -52,8 +52,8 @@ class ConvexReLU(Estimator):
     tol : relative duality-gap tolerance of the certificate.
     max_points : most training points accepted.
     warm_start : start the exact method from the previous fit's network.
-    max_seconds : time budget of the exact method (``None``: none); a fit that runs out is reported as
-        not certified, with the reason.
+    max_seconds : time budget of the fit, every method (``None``: none, the default); a fit that runs
+        out is reported as not certified, with the reason, and emits a ConvergenceWarning.
 
     Fitted members: ``network_`` (a :class:`~solvers.network.ReLUNetwork`), ``certificate_`` (a
     :class:`~solvers.certificate.Certificate` of kind ``relu-global``: the exact dual oracle over every
@@ -132,9 +132,9 @@ class ConvexReLU(Estimator):
             # phi(y) <= beta: v = y is dual feasible with d(y) = 1/2 ||y||^2 = p(zero network)
             res, method = SolveResult(ReLUNetwork.empty(2), info={"converged": True}), "zero"
         elif sampled:
-            res, method = solve_reference(X, y, beta, patterns=sp.patterns), "sampled"
+            res, method = solve_reference(X, y, beta, patterns=sp.patterns, max_seconds=self.max_seconds), "sampled"
         elif self.method == "reference":
-            res, method = solve_reference(X, y, beta), "reference"
+            res, method = solve_reference(X, y, beta, max_seconds=self.max_seconds), "reference"
         else:
             res, method = solve_exact(X, y, beta, init=init, oracle=oracle, max_seconds=self.max_seconds), "exact"
 

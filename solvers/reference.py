@@ -86,8 +86,11 @@ def convex_prediction(Z: np.ndarray, D: np.ndarray, U: np.ndarray) -> np.ndarray
     return np.einsum("pn,np->n", D.astype(float), Z @ U.T)
 
 
-def _solve_twin(Z: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float):
-    """Solve the convex twin on patterns ``D`` with Clarabel; return blocks ``V, W`` and iteration count."""
+def _solve_twin(Z: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float, time_limit: float | None = None):
+    """Solve the convex twin on patterns ``D`` with Clarabel; return blocks ``V, W`` and iteration count.
+
+    ``time_limit`` (seconds) is Clarabel's own; a solve that reaches it before it has any iterate returns
+    ``None`` blocks."""
     P, k = D.shape[0], Z.shape[1]
     if P == 0:
         return np.zeros((0, k)), np.zeros((0, k)), 0
@@ -104,13 +107,18 @@ def _solve_twin(Z: np.ndarray, y: np.ndarray, D: np.ndarray, beta: float):
         # "solution may be inaccurate": the tolerances are at Clarabel's limit; the polish and the exact
         # certificate judge the result
         warnings.simplefilter("ignore", UserWarning)
+        limit = {} if time_limit is None else {"time_limit": max(float(time_limit), 1e-3)}
         try:
-            prob.solve(solver=cp.CLARABEL, **CLARABEL_OPTIONS)
+            prob.solve(solver=cp.CLARABEL, **CLARABEL_OPTIONS, **limit)
         except cp.error.SolverError:
             try:
-                prob.solve(solver=cp.CLARABEL)  # default tolerances when the tight ones stall
+                prob.solve(solver=cp.CLARABEL, **limit)  # default tolerances when the tight ones stall
             except cp.error.SolverError as exc:
+                if time_limit is not None:
+                    return None, None, 0
                 raise RuntimeError(f"the reference solve failed in Clarabel: {exc}") from exc
+    if (V.value is None or W.value is None) and time_limit is not None:
+        return None, None, 0
     if V.value is None or W.value is None:
         raise RuntimeError(f"the reference solve failed (CVXPY status {prob.status})")
     iters = prob.solver_stats.num_iters if prob.solver_stats is not None else 0
@@ -140,7 +148,9 @@ def check_patterns(patterns, n: int) -> np.ndarray:
     return np.unique(D, axis=0)
 
 
-def solve_reference(X, y, beta: float, patterns=None, *, max_points: int = REFERENCE_MAX_POINTS) -> SolveResult:
+def solve_reference(
+    X, y, beta: float, patterns=None, *, max_points: int = REFERENCE_MAX_POINTS, max_seconds: float | None = None
+) -> SolveResult:
     """Convex twin over all patterns (or the given ``(P, n)`` bool ``patterns``) in CVXPY/Clarabel, polished.
 
     Returns a :class:`SolveResult` whose ``info`` holds ``convex_objective`` (the twin's objective at the
@@ -180,19 +190,41 @@ def solve_reference(X, y, beta: float, patterns=None, *, max_points: int = REFER
         info = dict(convex_objective=obj, objective=obj, patterns=D[:0], polished=True, polish_rounds=0,
                     n_patterns_total=int(D.shape[0]), solve_time=time.perf_counter() - t0)
         return SolveResult(ReLUNetwork.empty(2), n_iter=0, n_patterns=int(D.shape[0]), info=info)
-    V, W, iters = _solve_twin(Z, y, D, beta)
+    def left() -> float | None:
+        return None if max_seconds is None else max_seconds - (time.perf_counter() - t0)
+
+    V, W, iters = _solve_twin(Z, y, D, beta, left())
+    if V is None:  # the time limit came before Clarabel had a solution
+        reason = f"it reached its time limit of {max_seconds:g} s in the interior-point solve"
+        info = dict(convex_objective=np.nan, objective=0.5 * float(y @ y), patterns=D[:0], polished=False,
+                    polish_rounds=0, n_patterns_total=int(D.shape[0]), solve_time=time.perf_counter() - t0,
+                    converged=False, reason=reason)
+        return SolveResult(ReLUNetwork.empty(2), n_iter=0, n_patterns=int(D.shape[0]), info=info)
     full = convex_objective(Z, y, D, V, W, beta)
     dense = network_from_twin(V, W)  # every block, noise included
+    if left() is not None and left() <= 0:  # stopped by the time limit: no time to polish an inexact solve
+        reason = f"it reached its time limit of {max_seconds:g} s in the interior-point solve"
+        info = dict(convex_objective=full, objective=canonical_objective(X, y, dense, beta), patterns=D,
+                    polished=False, polish_rounds=0, n_patterns_total=int(D.shape[0]),
+                    solve_time=time.perf_counter() - t0, converged=False, reason=reason)
+        return SolveResult(dense, n_iter=iters, n_patterns=int(D.shape[0]), info=info)
 
     # polish: restrict to the support, re-solve, price every pattern with the exact phi and add the
     # patterns around tight or violated neurons (column generation) until the exact gap is at rounding level
     allowed = {row.tobytes() for row in D}  # the polish only uses patterns of the given set
     Ds = D[_support(V, W, SUPPORT_RATIO)]
     best, best_gap, best_D, rounds = None, np.inf, Ds, 0
+    timed_out = False
     for rounds in range(1, POLISH_ROUNDS + 1):
         net = ReLUNetwork.empty(2)
+        if best is not None and left() is not None and left() <= 0:
+            timed_out = True
+            break
         if Ds.shape[0]:
-            Vs, Ws, it = _solve_twin(Z, y, Ds, beta)
+            Vs, Ws, it = _solve_twin(Z, y, Ds, beta, left())
+            if Vs is None:
+                timed_out = True
+                break
             iters += it
             top = _top(Vs, Ws)  # the restricted solve's own noise-level blocks are dropped
             Vs = np.where(np.linalg.norm(Vs, axis=1, keepdims=True) >= NOISE_RATIO * top, Vs, 0.0)
@@ -210,6 +242,8 @@ def solve_reference(X, y, beta: float, patterns=None, *, max_points: int = REFER
         if grown.shape[0] == Ds.shape[0]:
             break  # nothing left to add: what remains is the solver's accuracy
         Ds = grown
+    if best is None:  # the time limit came before the first polish: the full solve's network
+        best, best_D = dense, D
     net = best
     obj = canonical_objective(X, y, net, beta)
     polished = bool(
@@ -228,6 +262,8 @@ def solve_reference(X, y, beta: float, patterns=None, *, max_points: int = REFER
         n_patterns_total=int(D.shape[0]),
         solve_time=time.perf_counter() - t0,
     )
+    if timed_out:
+        info.update(converged=False, reason=f"it reached its time limit of {max_seconds:g} s while polishing")
     return SolveResult(net, n_iter=iters, n_patterns=int(D.shape[0]), info=info)
 
 
