@@ -3,53 +3,11 @@ coordinates outside the square, and the same file again after Clear."""
 
 from __future__ import annotations
 
-import json
-import time
 
-from test_browser_playground import CANVAS, link, open_app, wait_idle
+from test_browser_playground import canvas_attr, canvas_points, fitted_to, link, open_app, wait_canvas, wait_idle
 
 START = [(0.1, 0.2, 1.0), (-0.4, 0.3, -1.0), (0.6, -0.6, 1.0)]
 UPLOAD = "[data-testid=stSidebar] [data-testid=stFileUploader] input[type=file]"
-
-
-def canvas_attr(page, name: str) -> list:
-    """An attribute of the canvas, once there is one canvas only: on a busy machine the old canvas may
-    stay in the page for a moment beside the new one after points change off the canvas (an import)."""
-    import time
-
-    canvas = page.locator(CANVAS)  # a locator reaches into the component's shadow root; page scripts do not
-    deadline = time.monotonic() + 30
-    while True:
-        if canvas.count() == 1:
-            try:
-                return json.loads(canvas.get_attribute(name, timeout=2_000))
-            except Exception:  # noqa: BLE001 - the canvas was replaced between the count and the read
-                pass
-        assert time.monotonic() < deadline, "no single canvas on the page"
-        time.sleep(0.1)
-
-
-def canvas_points(page) -> list:
-    return canvas_attr(page, "data-points")
-
-
-def wait_canvas(page, condition, timeout: float = 30.0) -> list:
-    deadline = time.monotonic() + timeout
-    while True:
-        points = canvas_points(page)
-        if condition(points):
-            return points
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the canvas shows {points}")
-        page.wait_for_timeout(50)
-
-
-def fitted_to(page, n: int) -> None:
-    """As test_browser_playground.fitted_to: the panel reports a fit to n points, the run is over and the
-    canvas shows n points over the fit of those same points."""
-    page.get_by_text(f"fitted to {n} points", exact=False).first.wait_for(timeout=60_000)
-    wait_idle(page)
-    wait_canvas(page, lambda points: len(points) == n and canvas_attr(page, "data-served") == points)
 
 
 def upload(page, data: bytes, name: str = "p.csv") -> None:
