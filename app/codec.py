@@ -119,6 +119,11 @@ def encode(state: AppState) -> dict[str, str]:
     return params
 
 
+def _name(text: str) -> str:
+    """A name as links may spell it: any case, dashes, underscores or spaces between words."""
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
 def _parse(field, text: str) -> Any:
     if field.kind == "points":
         return decode_points(text)
@@ -129,11 +134,19 @@ def _parse(field, text: str) -> Any:
     if field.kind == "names":
         return tuple(t.strip() for t in text.split(",") if t.strip())
     if field.kind == "choice":
-        for choice in field.choices:  # "regression-surface" and "regression_surface" name "regression surface"
-            if text == str(choice) or text.replace("-", " ").replace("_", " ") == str(choice):
+        for choice in field.choices:
+            if text == str(choice):
+                return choice
+        wanted = _name(text)  # "Spiral", "regression-surface" and "regression_surface" name choices too
+        for choice in field.choices:
+            if isinstance(choice, str) and wanted == _name(choice):
                 return choice
         raise ValueError(f"{field.name} must be one of {', '.join(map(str, field.choices))}")
-    if field.kind in ("tab", "lesson"):
+    if field.kind == "tab":
+        from .tabs import TABS
+
+        return next((key for key in TABS if _name(key) == _name(text)), text)  # "Zonotope" opens zonotope
+    if field.kind == "lesson":
         return text
     try:
         return float(text) if field.kind != "int" else int(text, 10)

@@ -23,6 +23,8 @@ FRAMES = 30
 CLOSE = 1e-3
 """A start "reaches" the optimum when its final objective is within this relative distance of p*."""
 
+NAMES = {"adam": "Adam", "sgd": "SGD", "gd": "GD"}
+
 PATH_BETAS = 12
 PATH_MAX_POINTS = 100
 SAMPLING_GATES = (3, 10, 30, 100, 300)
@@ -73,7 +75,9 @@ def render_training(scene: Scene) -> None:
     width = max(1, round(TRAIN_WIDTHS[state.train_width] * m_star))
     with st.spinner("Training…"):
         runs = training_runs(state.points, state.task, state.beta, state.train_opt, width, state.train_lr)
-    name = state.train_opt.upper() if state.train_opt != "adam" else "Adam"
+        others = [o for o in ("adam", "sgd") if o != state.train_opt]  # the curves show SGD and Adam at least
+        other_runs = {o: training_runs(state.points, state.task, state.beta, o, width, state.train_lr) for o in others}
+    name = NAMES[state.train_opt]
     first = runs[0]
     labels = [f"step {s}" + (f", epoch {s * min(10, scene.n) / scene.n:.1f}" if state.train_opt == "sgd" else "")
               + f", lr {state.train_lr:g}" for s in first["snapshot_steps"]]
@@ -82,14 +86,20 @@ def render_training(scene: Scene) -> None:
         st.plotly_chart(fig_network_animation(first["snapshots"], labels, scene.X, scene.y, state.task,
                                               f"{name}, start 1, {width} neurons"), key="train_animation")
     with right:
-        st.plotly_chart(fig_runs_vs_optimum([(f"{name} start {i + 1}", r["steps"], r["history"])
-                                             for i, r in enumerate(runs)], optimum), key="train_runs")
+        curves = [(f"{name} start {i + 1}", r["steps"], r["history"]) for i, r in enumerate(runs)]
+        for o, rs in other_runs.items():
+            curves += [(f"{NAMES[o]} start {i + 1}", r["steps"], r["history"]) for i, r in enumerate(rs)]
+        st.plotly_chart(fig_runs_vs_optimum(curves, optimum), key="train_runs")
         if optimum is None:
             st.caption("The exact fit is not certified here, so no p* line is drawn.")
         else:
             close = [abs(r["objective"] - optimum) <= CLOSE * optimum for r in runs]
             worst = max((r["objective"] - optimum) / optimum for r in runs)
-            st.metric(f"starts within {CLOSE:g} of p*", f"{sum(close)} of {len(runs)}")
+            cols = st.columns(1 + len(other_runs))
+            cols[0].metric(f"{name} starts within {CLOSE:g} of p*", f"{sum(close)} of {len(runs)}")
+            for col, (o, rs) in zip(cols[1:], other_runs.items()):
+                near = sum(abs(r["objective"] - optimum) <= CLOSE * optimum for r in rs)
+                col.metric(f"{NAMES[o]} starts within {CLOSE:g} of p*", f"{near} of {len(rs)}")
             st.caption(f"The convex optimum uses {m_star} neurons; these runs use {width}. The worst start ends "
                        f"{worst:.1%} above p*. Try the widths below and above, or the spiral at beta = 0.01, "
                        "where gradient training visibly stalls above the optimum.")

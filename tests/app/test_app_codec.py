@@ -195,3 +195,10 @@ def test_strict_decoder_names_the_problem():
 def test_points_outside_the_base64_alphabet_are_refused():
     for text in ("@@@", "AAAA AAAA", "AAAA+/AA", "AAAAA"):
         _bad({"points": text})
+
+
+def test_names_in_links_are_read_in_any_case():
+    assert decode({"preset": "Spiral"})[0].preset == "spiral"
+    assert decode({"preset": "Regression-Surface"})[0].preset == "regression surface"
+    assert decode({"tab": "Zonotope"})[0].tab == "zonotope" and decode({"tab": "DUAL_certificate"})[0].tab == "dual-certificate"
+    assert decode({"model": "GATED"})[0].model == "gated"

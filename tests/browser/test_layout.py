@@ -66,3 +66,27 @@ def until(condition, timeout: float = 20.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.1)
+
+
+def test_hostile_and_damaged_links_show_a_plain_warning_and_keep_the_rest(app_server, page):
+    from urllib.parse import urlencode
+
+    from app.codec import encode
+    from app.state import validated
+
+    for hostile in ("[Session expired - log in again](https://evil.example/login)", "![x](https://evil.example/p.png)"):
+        page.goto(f"{app_server}?{urlencode({'hide': hostile, 'preset': 'moons'})}")
+        page.get_by_text("could not be read", exact=False).first.wait_for(timeout=120_000)
+        wait_idle(page)
+        html = page.content()
+        assert "evil.example" not in html  # never echoed: no link, no image fetched
+        assert page.locator("a[href*='evil']").count() == 0 and page.locator("img[src*='evil']").count() == 0
+    pts = tuple((i / 10, -i / 12, 1.0 if i % 2 else -1.0) for i in range(9))
+    link = encode(validated(points=pts, beta=0.2))
+    link["points"] = link["points"][:-5]  # a link cut short
+    page.goto(f"{app_server}?{urlencode(link)}")
+    warning = page.get_by_text("could not be read", exact=False).first
+    warning.wait_for(timeout=120_000)
+    assert "points" in warning.inner_text()
+    wait_idle(page)
+    assert "beta=0.2" in page.url  # the readable fields are kept
