@@ -1,11 +1,15 @@
 """Fitting two-layer ReLU networks with weight decay: the convex twin, its certificate, gated ReLU.
 
+Any dimension: ``ConvexReLURegressor`` and ``ConvexReLUClassifier`` (:mod:`solvers.anyd`) fit sampled-pattern
+programs and follow scikit-learn's conventions.
+
 Every estimator's fit has three typed members: ``network_`` (:class:`ReLUNetwork` or :class:`GatedNetwork`),
 ``certificate_`` (:class:`Certificate`) and ``solve_`` (:class:`SolveRecord`); see :mod:`solvers.base`.
 """
 
 from geometry import beta_max
 
+from .anyd import BatchNormNetwork, ConvexReLUClassifier, ConvexReLURegressor, OneVsRestNetwork, gate_patterns, solve_gated_program, solve_relu_program
 from .base import ConvergenceWarning, Estimator, SolveRecord
 from .deep1d import DeepLasso1D
 from .certificate import DEFAULT_TOL, GATED_RELAXATION, KINDS, NO_CERTIFICATE, RELU_GLOBAL, SAMPLED_PROGRAM, Certificate, certify
@@ -22,6 +26,13 @@ from .wedge import WedgeFit, wedge_fit
 
 __all__ = [
     "ConvexReLU",
+    "ConvexReLURegressor",
+    "ConvexReLUClassifier",
+    "BatchNormNetwork",
+    "OneVsRestNetwork",
+    "gate_patterns",
+    "solve_gated_program",
+    "solve_relu_program",
     "NonconvexReLU",
     "DeepLasso1D",
     "GatedReLU",
