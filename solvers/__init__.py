@@ -19,6 +19,7 @@ from .network import GatedNetwork, ReLUNetwork, Units, canonical_objective, gate
 from .nonconvex import NonconvexReLU
 from .path import RegularizationPath, beta_grid, regularization_path
 from .sampling import SamplingBounds, coverage_of, pattern_coverage, sampling_bounds, sampling_curve
+from .progress import Progress
 from .reference import REFERENCE_MAX_POINTS, solve_reference
 from .result import SolveResult
 from .validation import NotFittedError
@@ -51,6 +52,7 @@ __all__ = [
     "NO_CERTIFICATE",
     "ConvergenceWarning",
     "SolveRecord",
+    "Progress",
     "DEFAULT_TOL",
     "beta_max",
     "solve_reference",

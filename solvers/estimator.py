@@ -21,6 +21,7 @@ from .base import Estimator, SolveRecord
 from .certificate import DEFAULT_TOL, certify
 from .fast import solve_exact
 from .network import ReLUNetwork
+from .progress import Progress
 from .reference import solve_reference
 from .result import SolveResult
 from .validation import MAX_PATTERNS, check_choice, check_count, check_oracle, check_positive, check_X, check_y
@@ -101,12 +102,17 @@ class ConvexReLU(Estimator):
             raise ValueError(f"warm_start must be True or False; got {self.warm_start!r}")
         return beta
 
-    def fit(self, X, y, oracle=None):
+    def fit(self, X, y, oracle=None, progress=None):
         """Fit the network to ``X`` (n, 2) and ``y`` (n,), certify it, and return ``self``.
 
         ``oracle``: the points' :class:`~geometry.PlanarOracle`, when the caller already has it (its sweep is
-        then not repeated); it must be the oracle of exactly these points."""
+        then not repeated); it must be the oracle of exactly these points.  ``progress``: a callable that
+        receives a :class:`~solvers.progress.Progress` (the current network and its exact certificate)
+        a few times a second while the exact method runs; returning True cancels the fit, which then
+        returns the network it has, certified for what it is."""
         beta = self._check_params()
+        if progress is not None and not callable(progress):
+            raise ValueError(f"progress must be a callable or None; got {type(progress).__name__}")
         X = check_X(X, max_points=self.max_points)
         y = check_y(y, X.shape[0], self.task)
         tol = float(self.tol)
@@ -136,7 +142,13 @@ class ConvexReLU(Estimator):
         elif self.method == "reference":
             res, method = solve_reference(X, y, beta, max_seconds=self.max_seconds), "reference"
         else:
-            res, method = solve_exact(X, y, beta, init=init, oracle=oracle, max_seconds=self.max_seconds), "exact"
+            on_round = None
+            if progress is not None:
+                def on_round(net, seconds, rounds):
+                    cert = certify(X, y, net, beta, tol, oracle=oracle, beta_max=bmax)
+                    return bool(progress(Progress(net, cert, seconds, rounds)))
+            res = solve_exact(X, y, beta, init=init, oracle=oracle, max_seconds=self.max_seconds, on_round=on_round)
+            method = "exact"
 
         net = res.network
         cert = certify(X, y, net, beta, tol, oracle=oracle, beta_max=bmax)

@@ -20,6 +20,7 @@ on the certified global optimum of the full arrangement; the ``(P, n)`` pattern 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,10 @@ from .result import SolveResult
 
 ON_LINE = 1e-10
 """A data point lies on a neuron's line when ``|z_i . u| <= ON_LINE * ||z_i||`` (``u`` a unit vector)."""
+
+
+REPORT_EVERY = 0.25
+"""Seconds between two reports of a running solve to its ``on_round`` callback."""
 
 
 @dataclass
@@ -129,14 +134,20 @@ def solve_exact(
     separation: float = 0.7,
     oracle: PlanarOracle | None = None,
     max_seconds: float | None = None,
+    on_round: Callable[[ReLUNetwork, float, int], bool | None] | None = None,
+    report_every: float | None = None,
 ) -> SolveResult:
     """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
 
     ``init`` (a previous network) warm-starts the working set with the faces of its neurons; ``oracle``
     is the points' :class:`~geometry.PlanarOracle` when the caller already built it.  Stops when
     the exact dual constraint holds, ``phi(y - yhat) <= beta (1 + phi_tol)``, after ``max_iter``,
-    or once ``max_seconds`` have passed at the end of a pricing round
-    pricing rounds (then ``info["converged"]`` is False and says why).
+    pricing rounds, or once ``max_seconds`` have passed at the end of a pricing round (then
+    ``info["converged"]`` is False and says why).
+
+    ``on_round(network, seconds, rounds)``, when given, sees the current network (feasible, not yet
+    pruned) after a pricing round, at most every ``report_every`` seconds (default ``REPORT_EVERY``); returning True stops the
+    solve (``info["cancelled"]``).
     """
     t0 = time.perf_counter()
     X = np.asarray(X, float)
@@ -165,6 +176,9 @@ def solve_exact(
     lazy = True  # price vertices and edges first; cell interiors only when they show no violation
     n_iter = 0
     peak_value = np.inf
+    cancelled = False
+    last_report = t0
+    report_every = REPORT_EVERY if report_every is None else report_every
     for n_iter in range(1, max_iter + 1):
         # master: exact group lasso on the working set, cone constraints by the active-set rule
         guess = None  # a warm start for the master (x is the feasible point the next step starts from)
@@ -232,6 +246,12 @@ def solve_exact(
         if peak_value <= beta * (1 + phi_tol):
             converged, reason = True, "exact dual constraint holds"
             break
+        now = time.perf_counter()
+        if on_round is not None and now - last_report >= report_every:
+            last_report = now
+            if on_round(_network(faces, _split(faces, x), k), now - t0, n_iter):
+                cancelled, reason = True, "it was cancelled"
+                break
         if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
             reason = f"it reached its time limit of {max_seconds:g} s with phi/beta = {peak_value / beta:.6g}"
             break
@@ -291,6 +311,7 @@ def solve_exact(
     net = caratheodory_prune(X, _network(faces, blocks, k))
     info = {
         "converged": converged,
+        "cancelled": cancelled,
         "reason": reason,
         "phi_over_beta": history,
         "working_set": len(faces),
