@@ -126,6 +126,25 @@ def training_figure(history: np.ndarray, optimum: float | None) -> go.Figure:
     return fig
 
 
+def gap_figure(trace, tolerance: float, seconds: float | None = None) -> go.Figure:
+    """The relative duality gap ``(p - d) / p`` of the running fit's network against time (log scale), and the
+    tolerance below which it is certified.  ``trace``: ``(seconds, relative gap)`` pairs; ``seconds``: the
+    right end of the axis (the fit's time so far)."""
+    t = np.array([s for s, _ in trace], float)
+    gap = np.array([g for _, g in trace], float)
+    shown = np.where(gap > 0, gap, np.nan)  # an exactly zero gap has no place on a log axis
+    fig = go.Figure(go.Scatter(x=t, y=shown, mode="lines+markers", name="relative gap", line_color="#444",
+                               marker=dict(size=5)))
+    fig.add_hline(y=tolerance, line_dash="dash", line_color="#2a7", annotation_text=f"certified below {tolerance:g}",
+                  annotation_position="bottom right")
+    right = max(float(t.max()) if t.size else 0.0, seconds or 0.0, 1e-3)
+    fig.update_xaxes(range=[0, 1.05 * right], title="seconds")
+    fig.update_yaxes(type="log", title="relative gap (p - d) / p", exponentformat="power")
+    fig.update_layout(title="How far the network can be from the optimum, as the fit runs", height=260,
+                      margin=dict(l=60, r=20, t=40, b=40), showlegend=False)
+    return fig
+
+
 def snapshot_html(figures: list[go.Figure], title: str, lines: list[str]) -> str:
     """One standalone HTML page: the figures (interactive, plotly.js inlined once) and a text summary."""
     parts = [pio.to_html(f, full_html=False, include_plotlyjs=(i == 0)) for i, f in enumerate(figures)]

@@ -2,12 +2,11 @@
 
 Holds no mathematics: it takes the estimator the model registry names, calls ``fit`` with the
 points' exact dual oracle, and evaluates the fitted model's own ``decision_function`` on a grid for
-the canvas background.
+the canvas background.  :mod:`app.jobs` runs these fits in threads and keeps their results.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +30,7 @@ class Fit:
     model: Estimator | None = None
     error: str = ""
     surface: np.ndarray | None = None  # (GRID, GRID); row 0 is the top of the canvas (x2 = +DOMAIN)
+    trace: tuple[tuple[float, float], ...] = ()  # (seconds, relative gap) reported while the fit ran
 
 
 def as_arrays(points: tuple[Point, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -48,10 +48,11 @@ def grid_centres(size: int = GRID) -> tuple[np.ndarray, np.ndarray]:
     return c, c[::-1].copy()
 
 
-def surface_of(model: Estimator, size: int = GRID) -> np.ndarray:
+def surface_of(output, size: int = GRID) -> np.ndarray:
+    """``output`` (a model's ``decision_function`` or a network's ``output``) at the grid's cell centres."""
     x1, x2 = grid_centres(size)
     G1, G2 = np.meshgrid(x1, x2)
-    return np.asarray(model.decision_function(np.column_stack([G1.ravel(), G2.ravel()])), float).reshape(size, size)
+    return np.asarray(output(np.column_stack([G1.ravel(), G2.ravel()])), float).reshape(size, size)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -60,30 +61,24 @@ def oracle_of(points: tuple[Point, ...]) -> PlanarOracle:
     return PlanarOracle(as_arrays(points)[0])
 
 
-def fit_points(points: tuple[Point, ...], task: str, beta: float, model: str, k: int, seed: int) -> Fit:
-    """Fit the named model; a ``ValueError`` of the library (bad or degenerate data) becomes ``Fit.error``."""
+def fit_points(points: tuple[Point, ...], task: str, beta: float, model: str, k: int, seed: int, *,
+               oracle: PlanarOracle | None = None, progress=None) -> Fit:
+    """Fit the named model; a ``ValueError`` of the library (bad or degenerate data) becomes ``Fit.error``.
+
+    ``oracle``: the points' oracle (else :func:`oracle_of`'s); ``progress``: the live reports' callback,
+    for the models that give them (``ModelSpec.live``)."""
     if not points:
         return Fit(error="The canvas is empty: click to add points.")
     X, y = as_arrays(points)
+    spec = MODELS[model]
     try:
-        oracle = oracle_of(points)
-        estimator = MODELS[model].estimator(task, beta, k, seed, len(X)).fit(X, y, oracle=oracle)
-        surface = surface_of(estimator)
+        oracle = oracle if oracle is not None else oracle_of(points)
+        estimator = spec.estimator(task, beta, k, seed, len(X))
+        if spec.live and progress is not None:
+            estimator.fit(X, y, oracle=oracle, progress=progress)
+        else:
+            estimator.fit(X, y, oracle=oracle)
+        surface = surface_of(estimator.decision_function)
     except ValueError as exc:
         return Fit(error=str(exc)[:300] or "The library could not fit these points.")
     return Fit(model=estimator, surface=surface)
-
-
-@st.cache_resource(max_entries=48, show_spinner=False)
-def cached_fit(points, task: str, beta: float, model: str, k: int, seed: int) -> Fit:
-    return fit_points(points, task, beta, model, k, seed)
-
-
-def fit_state(state, model: str | None = None) -> Fit:
-    """The cached fit of ``state`` (or of another model on its points); a failure other than the library's
-    ValueError is logged and shown as a short message."""
-    try:
-        return cached_fit(state.points, state.task, state.beta, model or state.model, state.k, state.seed)
-    except Exception as exc:  # noqa: BLE001 - the page shows a message, the server log keeps the traceback
-        logging.getLogger(__name__).exception("fit failed")
-        return Fit(error=f"The solver failed on these points ({type(exc).__name__}); try other points or beta.")

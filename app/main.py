@@ -8,12 +8,15 @@ from __future__ import annotations
 import logging
 import math
 import sys
+import time
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np
 import streamlit as st
 
 from app.certificate_view import EXPLANATION, certificate_json, summarize_scene
@@ -21,8 +24,9 @@ from app.codec import encode
 from app.csv_points import MAX_CSV_BYTES, points_from_csv, points_to_csv
 from app.editor import canvas_data, point_editor, unit_rows
 from app.edits import CanvasSync, apply_canvas_message
-from app.figures import bounds_figure, fit_figure, snapshot_html
-from app.fitting import fit_state
+from app.figures import bounds_figure, fit_figure, gap_figure, snapshot_html
+from app.fitting import Fit, oracle_of
+from app.jobs import LIVE_AFTER, STORE, FitJob, fit_key
 from app.history import redo, undo
 from app.models import FIT_SECONDS, MODELS
 from app.plain import plain
@@ -32,6 +36,10 @@ from app.session import DATA_FIELDS, drawn, on_widget, push_widgets, set_state, 
 from app.state import FIELD, MODEL_LABELS, AppState, as_task, with_changes
 from app.tabs import TABS
 from app.views.lesson_panel import lesson_panel, lesson_picker
+from solvers import DEFAULT_TOL
+
+LIVE_REFRESH = 0.5
+"""Seconds between two refreshes of a running fit's certificate panel."""
 
 SMALL_BETA = 1e-3
 """Below SMALL_BETA x beta_max the page warns that certification may not be reached in time."""
@@ -210,8 +218,68 @@ def certificate_panel(scene: Scene) -> None:
         st.caption(f"beta is below {SMALL_BETA:g} x beta_max: the network nearly interpolates the points, the "
                    f"convex program is badly conditioned, and the solver may stop (after at most "
                    f"{FIT_SECONDS:g} s) before it can certify; it then says why.")
+    if scene.fit.trace:
+        gap_curve(scene.fit.trace)
+        st.caption(f"The gap of the network while the fit ran ({len(scene.fit.trace)} reports).")
     with st.expander("What does “certified global optimum” mean?"):
         st.write(EXPLANATION)
+
+
+def gap_curve(trace, seconds: float | None = None) -> None:
+    st.plotly_chart(gap_figure(trace, DEFAULT_TOL, seconds), config={"displayModeBar": False})
+
+
+@st.fragment(run_every=LIVE_REFRESH)
+def live_panel(job: FitJob, state: AppState) -> None:
+    """The running fit: its current network and what its certificate proves already, refreshed; when the
+    fit ends, the whole page is drawn again with it."""
+    if job.done.is_set():
+        st.rerun()
+    st.subheader("Certificate")
+    seconds = time.perf_counter() - job.started
+    r = job.latest()
+    if r is None:
+        st.info(f"Solving the convex program… ({seconds:.1f} s)", icon=":material/hourglass_top:")
+        return
+    st.info(f"Within {r.relative_gap:.2%} of the optimum, certifying… ({seconds:.1f} s)",
+            icon=":material/hourglass_top:")
+    c1, c2 = st.columns(2)
+    c1.metric("Primal objective (network now)", f"{r.objective:.6g}")
+    c2.metric("Dual objective (p* is at least)", f"{r.dual_objective:.6g}")
+    c1.metric("Duality gap", f"{r.objective - r.dual_objective:.3g}")
+    c2.metric("Active neurons", r.n_neurons)
+    st.caption("Any dual-feasible point bounds the optimum from below, so the network shown now is already "
+               "proved to be within the gap of the best network of any width. A click starts a new fit.")
+    gap_curve(job.trace(), seconds)
+    st.plotly_chart(fit_figure(state.points, state.task, job.surface, np.zeros((0, 5)), title="The network now")
+                    .update_layout(height=300, margin=dict(l=30, r=10, t=30, b=30), showlegend=False),
+                    config={"displayModeBar": False})
+
+
+def current_fit(state: AppState) -> tuple[Fit, FitJob | None]:
+    """The state's fit, if it ends within ``LIVE_AFTER`` seconds (or its model reports nothing while it
+    runs); otherwise the running job and a fit holding only the job's latest network on the grid.
+
+    This session stops waiting for the fit of its previous drawing: a fit nobody waits for is cancelled."""
+    key = fit_key(state)
+    me = ss.setdefault("watcher", uuid.uuid4().hex)
+    previous = ss.get("live_key")
+    if previous is not None and previous != key:
+        STORE.release(previous, me)
+    ss.live_key = None
+    fit = STORE.finished(key)
+    if fit is not None:
+        return fit, None
+    live = MODELS[state.model].live
+    job = STORE.job(key, me, oracle_of(state.points) if state.points else None, live=live)
+    ss.live_key = key
+    fit = job.wait(LIVE_AFTER if live else None)
+    while fit is None and not live:  # cancelled under us (cannot happen while we watch it): fit again
+        job = STORE.job(key, me, oracle_of(state.points) if state.points else None)
+        fit = job.wait()
+    if fit is not None:
+        return fit, None
+    return Fit(surface=job.surface), job
 
 
 def downloads(scene: Scene) -> None:
@@ -273,14 +341,22 @@ def main() -> None:
     left, right = st.columns([5, 4])
     with right:  # the spinner sits above the certificate, so the canvas never moves under the pointer
         with st.spinner("Solving the convex program…", show_time=True):
-            scene = build_scene(state, fit_state(state))
-        certificate_panel(scene)
-        downloads(scene)
-    with panel:
-        lesson_panel(scene)
+            fit, job = current_fit(state)
+            scene = build_scene(state, fit)
+        if job is None:
+            certificate_panel(scene)
+            downloads(scene)
+        else:
+            live_panel(job, state)
+    if job is None:
+        with panel:
+            lesson_panel(scene)
     with left:
         point_editor(canvas_data(scene, ss.sync.base), on_canvas_edit)
-    tabs_of(scene)
+    if job is None:
+        tabs_of(scene)
+    else:
+        st.caption("The tabs come back as soon as the fit ends.")
     params = encode(state)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

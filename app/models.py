@@ -2,7 +2,8 @@
 
 The key is the model's name in links and in the state (stable); ``sidebar`` says whether the sidebar
 offers it, ``compare`` whether the Compare tab fits it, ``uses_k`` whether the sidebar shows the number of
-sampled patterns.  Adding a model is one :class:`ModelSpec` entry plus its factory.
+sampled patterns, ``live`` whether its fit reports its bound while it runs.  Adding a model is one
+:class:`ModelSpec` entry plus its factory.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class ModelSpec:
     sidebar: bool = True
     compare: bool = True
     uses_k: bool = False
+    live: bool = False  # its fit reports its bound while it runs (``fit(..., progress=...)``)
 
     def estimator(self, task: str, beta: float, k: int, seed: int, n_points: int):
         return self.factory(task, beta, k, seed, n_points, self.time_limit)
@@ -57,7 +59,7 @@ def _adam(task, beta, k, seed, n_points, seconds):
 MODELS: dict[str, ModelSpec] = {
     spec.key: spec
     for spec in (
-        ModelSpec("exact", "Exact ReLU (all patterns)", _exact),
+        ModelSpec("exact", "Exact ReLU (all patterns)", _exact, live=True),
         ModelSpec("gated", "Gated ReLU (convex relaxation)", _gated),
         ModelSpec("sampled", "Sampled patterns (k random gates)", _sampled, uses_k=True),
         ModelSpec("reference", "Exact ReLU, reference solver (CVXPY)", _reference, compare=False),

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.certificate_view import summarize
 from app.figures import bounds_figure, training_figure
-from app.fitting import fit_state
+from app.jobs import fit_state
 from app.models import COMPARE_MODELS, MODELS
 from app.plain import plain
 from solvers import NonconvexReLU

@@ -211,7 +211,7 @@ class _Failing:
     def __init__(self, exc):
         self.exc = exc
 
-    def fit(self, X, y, oracle=None):
+    def fit(self, X, y, oracle=None, progress=None):
         raise self.exc
 
 

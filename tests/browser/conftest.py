@@ -1,12 +1,14 @@
 """Browser fixtures: the app under ``streamlit run`` on 127.0.0.1 and Debian's Chromium via Playwright.
 
-``app_server`` (session) starts the app on a free port and returns its base URL;
+``app_server`` (session) starts the app on a free port and returns its base URL (``live_app_server``: one
+that shows every fit live);
 ``page`` is a fresh Playwright page. Outside CI the browser tests skip when
 /usr/bin/chromium is missing; under ``CI=true`` they fail instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -54,25 +56,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_server():
-    """Base URL of the app started with ``streamlit run app/main.py`` on a free local port."""
+@contextlib.contextmanager
+def serve(env: dict[str, str] | None = None, log_name: str = "streamlit-server.log"):
+    """Base URL of the app started with ``streamlit run app/main.py`` on a free local port (``env``: extra
+    environment variables of the server)."""
     _require_browser()
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-server.log", "w")
+    log = open(ARTIFACTS / log_name, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with code {proc.returncode}; see artifacts/streamlit-server.log")
+                pytest.fail(f"streamlit exited with code {proc.returncode}; see artifacts/{log_name}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
@@ -91,6 +94,20 @@ def app_server():
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """Base URL of the app as users get it."""
+    with serve() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_app_server():
+    """Base URL of an app that shows every fit live (``CONVEX_PLAYGROUND_LIVE_AFTER=0``), however quick."""
+    with serve({"CONVEX_PLAYGROUND_LIVE_AFTER": "0"}, "streamlit-live-server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
