@@ -239,7 +239,8 @@ def live_panel(job: FitJob, state: AppState) -> None:
     seconds = time.perf_counter() - job.started
     r = job.latest()
     if r is None:
-        st.info(f"Solving the convex program… ({seconds:.1f} s)", icon=":material/hourglass_top:")
+        what = "the first bound comes in a moment" if job.live else "this model reports no bound while it runs"
+        st.info(f"Solving… ({seconds:.1f} s; {what}). A click starts a new fit.", icon=":material/hourglass_top:")
         return
     st.info(f"Within {r.relative_gap:.2%} of the optimum, certifying… ({seconds:.1f} s)",
             icon=":material/hourglass_top:")
@@ -257,8 +258,8 @@ def live_panel(job: FitJob, state: AppState) -> None:
 
 
 def current_fit(state: AppState) -> tuple[Fit, FitJob | None]:
-    """The state's fit, if it ends within ``LIVE_AFTER`` seconds (or its model reports nothing while it
-    runs); otherwise the running job and a fit holding only the job's latest network on the grid.
+    """The state's fit, if it ends within ``LIVE_AFTER`` seconds; otherwise the running job and a fit
+    holding only the job's latest network on the grid (a model that reports nothing while it runs has none).
 
     This session stops waiting for the fit of its previous drawing: a fit nobody waits for is cancelled."""
     key = fit_key(state)
@@ -270,13 +271,9 @@ def current_fit(state: AppState) -> tuple[Fit, FitJob | None]:
     fit = STORE.finished(key)
     if fit is not None:
         return fit, None
-    live = MODELS[state.model].live
-    job = STORE.job(key, me, oracle_of(state.points) if state.points else None, live=live)
+    job = STORE.job(key, me, oracle_of(state.points) if state.points else None, live=MODELS[state.model].live)
     ss.live_key = key
-    fit = job.wait(LIVE_AFTER if live else None)
-    while fit is None and not live:  # cancelled under us (cannot happen while we watch it): fit again
-        job = STORE.job(key, me, oracle_of(state.points) if state.points else None)
-        fit = job.wait()
+    fit = job.wait(LIVE_AFTER)
     if fit is not None:
         return fit, None
     return Fit(surface=job.surface), job
