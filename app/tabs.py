@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .views.compare import render_compare
 from .views.deep1d import render_deep1d
+from .views.experiments import render_experiments
 from .views.fit_tab import render_fit
 from .views.geometry_tabs import render_arrangement, render_dual, render_zonotope
 from .views.training import render_path, render_training
@@ -35,6 +36,7 @@ TABS: dict[str, TabSpec] = {
         TabSpec("zonotope", "Zonotope", render_zonotope),
         TabSpec("dual-certificate", "Dual certificate", render_dual),
         TabSpec("deep-1d", "Deep 1-D", render_deep1d),
+        TabSpec("experiments", "Experiments", render_experiments),
     )
 }
 """The page's tabs by key, in the order they are shown (keys are link names: never change one)."""

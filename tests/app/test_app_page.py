@@ -179,7 +179,7 @@ def test_unknown_tab_in_a_link_says_so_and_opens_the_first_tab():
 def test_a_link_can_hide_tabs():
     at = run(small_link(tab="fit") | {"hide": "zonotope,compare"})
     labels = [t.label for t in at.tabs]
-    assert labels == ["Fit", "Training", "Path", "Arrangement", "Dual certificate", "Deep 1-D"]
+    assert labels == ["Fit", "Training", "Path", "Arrangement", "Dual certificate", "Deep 1-D", "Experiments"]
 
 
 def test_compare_tab_fits_the_other_models():

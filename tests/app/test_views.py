@@ -36,7 +36,8 @@ def test_tab_registry():
 
     # each key is wired to its own renderer, keys and labels are unique, and the link names of earlier
     # versions of the page (slugs of the labels) are still the keys
-    assert list(TABS) == ["fit", "compare", "training", "path", "arrangement", "zonotope", "dual-certificate", "deep-1d"]
+    assert list(TABS) == ["fit", "compare", "training", "path", "arrangement", "zonotope", "dual-certificate", "deep-1d",
+                          "experiments"]
     assert [TABS[k].render for k in GEOMETRY] == [render_arrangement, render_zonotope, render_dual]
     labels = [spec.label for spec in TABS.values()]
     assert len(set(labels)) == len(labels)
