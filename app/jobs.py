@@ -98,8 +98,9 @@ class FitJob:
         try:
             fit = fit_points(points, task, beta, model, k, seed, oracle=self._oracle,
                              progress=self._report if self.live else None)
-            if self.reports:
-                fit = replace(fit, trace=self.trace())
+            if self.reports and fit.model is not None:  # the curve ends on the returned network's certificate
+                end = (float(fit.model.solve_.seconds), float(fit.model.certificate_.relative_gap))
+                fit = replace(fit, trace=self.trace() + (end,))
         except FitCancelled:
             fit = None
         except Exception as exc:  # noqa: BLE001 - the page shows a message, the server log keeps the traceback

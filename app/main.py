@@ -220,7 +220,8 @@ def certificate_panel(scene: Scene) -> None:
                    f"{FIT_SECONDS:g} s) before it can certify; it then says why.")
     if scene.fit.trace:
         gap_curve(scene.fit.trace)
-        st.caption(f"The gap of the network while the fit ran ({len(scene.fit.trace)} reports).")
+        st.caption(f"The gap of the network while the fit ran ({len(scene.fit.trace) - 1} reports, then the "
+                   f"returned network's certificate).")
     with st.expander("What does “certified global optimum” mean?"):
         st.write(EXPLANATION)
 

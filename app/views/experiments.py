@@ -52,13 +52,14 @@ def experiment_figures(folder: Path) -> dict:
 
 
 def summary_text(folder: Path) -> str | None:
-    """The text of ``summary.md`` (written by the project's own report code) without its image links (the
-    tab draws the figures itself), or ``None``."""
+    """The text of ``summary.md`` (written by the project's own report code) without its title and image
+    links (the tab draws the figures itself), headings made smaller, or ``None``."""
     path = Path(folder) / "summary.md"
     if not path.exists():
         return None
     text = path.read_text().split("\n## Figures\n")[0]
-    return "\n".join(ln for ln in text.splitlines() if not ln.startswith("!["))
+    lines = [ln for ln in text.splitlines() if not ln.startswith("![") and not ln.startswith("# ")]
+    return "\n".join("###" + ln if ln.startswith("## ") else ln for ln in lines)  # headings sized for a tab
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

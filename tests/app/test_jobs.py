@@ -63,7 +63,8 @@ def test_live_path_gives_the_plain_fit_and_the_reference_optimum(monkeypatch, ca
     assert np.array_equal(live.model.network_.W, plain_fit.model.network_.W)
     p_star = canonical_objective(X, y, solve_reference(X, y, beta).network, beta)
     assert live.model.objective_ == pytest.approx(p_star, rel=1e-7)
-    assert len(live.trace) == len(job.reports) >= 1
+    assert len(live.trace) == len(job.reports) + 1 >= 2
+    assert live.trace[-1][1] == live.model.certificate_.relative_gap <= 1e-6  # the curve ends certified
     for r in job.reports:  # every report's bound is a true bound
         assert r.dual_objective <= p_star * (1 + 1e-9) <= r.objective * (1 + 2e-9)
     assert store.finished(key_of(points, beta)) is live
