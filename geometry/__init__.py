@@ -1,7 +1,8 @@
 """Geometry of two-layer ReLU networks on 2-D data: activation patterns, the exact dual constraint
 ``phi``, zonotopes, linear regions and slices of the dual feasible set.
 
-Pure numpy/scipy/shapely; never imports the app or the solvers.
+numpy/scipy/shapely, with the oracle's sweep pass compiled by numba (geometry/sweep_pass.py; a numpy pass
+when numba is missing); never imports the app or the solvers.
 """
 
 from .dual import DualPeaks, PlanarOracle, beta_max, dual_peaks, phi, phi_argmax, relu_correlation

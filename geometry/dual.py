@@ -22,6 +22,7 @@ import numpy as np
 from .lift import check_points, check_vector, lift
 from .patterns import check_neurons, distinct_points, euler_cell_count, line_terms
 from .circle import circle_cells, unit
+from . import sweep_pass
 from .sweep import TWO_PI, neuron_on_circle, sweep_chunks
 
 
@@ -146,21 +147,29 @@ class PlanarOracle:
     counted from the same sweep.
     """
 
-    def __init__(self, X):
+    def __init__(self, X, compiled: bool | None = None):
         X = check_points(X)
         if X.shape[1] != 2:
             raise ValueError(f"PlanarOracle needs 2-D data; got d={X.shape[1]}")
         self.n = X.shape[0]
         self.U, self.inverse = distinct_points(X)
         self.Zu = lift(self.U)
+        # the compiled pass (geometry.sweep_pass) when numba is there, else the numpy passes over self.parts
+        self.compiled = (compiled is None or bool(compiled)) and sweep_pass.ready()
         self.parts = []
         px, py = self.U[:, 0], self.U[:, 1]
         inv_sizes, n_dirs = 0.0, 0
+        packed = []
         for ch in sweep_chunks(self.U):
             a, b = line_terms(ch)
             inv_sizes += a
             n_dirs += b
             ev_idx = np.take_along_axis(ch.others, ch.event_point, axis=1)  # point passed at each event
+            if self.compiled:
+                uv = neuron_on_circle(self.U[ch.pivots], ch.event_angle)
+                packed.append((ch.others.astype(np.int32), ch.active0, ev_idx.astype(np.int32), ch.event_sign,
+                               ch.edge, uv[..., 0], uv[..., 1], uv[..., 2]))
+                continue
             two_r = ch.event_angle.shape[1]
             ci, ei = np.nonzero(ch.edge)
             flat = ci * two_r + ei
@@ -193,6 +202,7 @@ class PlanarOracle:
                 )
             )
         self.n_patterns = euler_cell_count(inv_sizes, n_dirs)
+        self._flat = tuple(np.ascontiguousarray(np.concatenate(a)) for a in zip(*packed)) if packed else None
 
     def aggregate(self, v) -> np.ndarray:
         """Dual weights of the distinct points (duplicates always share their pattern)."""
@@ -225,6 +235,9 @@ class PlanarOracle:
         if self.U.shape[0] == 1:
             z = Zu[0] / np.linalg.norm(Zu[0])
             best.offer(np.array([abs(v[0]) * np.linalg.norm(Zu[0])]), z[None], 1 if v[0] >= 0 else -1)
+            return
+        if self._flat is not None:
+            self._visit_compiled(v, best, lazy)
             return
         cells_c, cells_norm = [], []
         edges = []
@@ -295,6 +308,21 @@ class PlanarOracle:
             pos = vals >= 0  # +c_D/||c_D|| candidates of phi+(v); -c_D/||c_D|| ones of phi+(-v)
             best.offer(vals[pos], Ub[pos], 1)
             best.offer(-vals[~pos], Ub[~pos], -1)
+
+
+    def _visit_compiled(self, v: np.ndarray, best: _Best, lazy: bool) -> None:
+        """:meth:`_visit` by the compiled pass of :func:`geometry.sweep_pass.sweep_pass`."""
+        collect = best.threshold is not None
+        top, pv, pu, ps = sweep_pass.sweep_pass(
+            np.ascontiguousarray(v, float), self.Zu, *self._flat,
+            float(best.threshold) if collect else 0.0, collect, bool(lazy), int(best.keep),
+        )
+        if np.isfinite(top[0]) and top[0] > best.value:
+            best.value, best.u, best.sign = float(top[0]), top[1:4].copy(), int(top[4])
+        if collect and pv.size:
+            best.pool_v = np.concatenate([best.pool_v, pv])
+            best.pool_u = np.vstack([best.pool_u.reshape(-1, 3), pu])
+            best.pool_s = np.concatenate([best.pool_s, ps])
 
 
 def _circle_peaks(Z: np.ndarray, v: np.ndarray, best: _Best) -> None:

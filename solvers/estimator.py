@@ -147,7 +147,10 @@ class ConvexReLU(Estimator):
                 def on_round(net, seconds, rounds):
                     cert = certify(X, y, net, beta, tol, oracle=oracle, beta_max=bmax)
                     return bool(progress(Progress(net, cert, seconds, rounds)))
-            res = solve_exact(X, y, beta, init=init, oracle=oracle, max_seconds=self.max_seconds, on_round=on_round)
+            # the budget covers the whole fit: what the sweep and beta_max used is spent already
+            left = None if self.max_seconds is None else max(float(self.max_seconds) - (time.perf_counter() - t0), 0.0)
+            live = {} if on_round is None else {"on_round": on_round}
+            res = solve_exact(X, y, beta, init=init, oracle=oracle, max_seconds=left, **live)
             method = "exact"
 
         net = res.network

@@ -142,8 +142,8 @@ def solve_exact(
     ``init`` (a previous network) warm-starts the working set with the faces of its neurons; ``oracle``
     is the points' :class:`~geometry.PlanarOracle` when the caller already built it.  Stops when
     the exact dual constraint holds, ``phi(y - yhat) <= beta (1 + phi_tol)``, after ``max_iter``,
-    pricing rounds, or once ``max_seconds`` have passed at the end of a pricing round (then
-    ``info["converged"]`` is False and says why).
+    pricing rounds, or once ``max_seconds`` have passed (checked between pricing rounds, between the
+    steps of a master and inside its interior point; then ``info["converged"]`` is False and says why).
 
     ``on_round(network, seconds, rounds)``, when given, sees the current network (feasible, not yet
     pruned) after a pricing round, at most every ``report_every`` seconds (default ``REPORT_EVERY``); returning True stops the
@@ -179,12 +179,16 @@ def solve_exact(
     cancelled = False
     last_report = t0
     report_every = REPORT_EVERY if report_every is None else report_every
+    deadline = None if max_seconds is None else t0 + float(max_seconds)
     for n_iter in range(1, max_iter + 1):
         # master: exact group lasso on the working set, cone constraints by the active-set rule
         guess = None  # a warm start for the master (x is the feasible point the next step starts from)
         for inner in range(10 * n + 10):
+            left = None if deadline is None else deadline - time.perf_counter()
+            if left is not None and left <= 0:
+                break  # out of time: x is feasible (in its cones); price it and stop below
             master = GroupLasso([f.A for f in faces], y, beta)
-            x1 = master.solve(x if guess is None else guess, warm=inner > 0)
+            x1 = master.solve(x if guess is None else guess, warm=inner > 0, seconds=left)
             guess = None
             b0, b1 = master.blocks(x), master.blocks(x1)
             # a block that starts at zero and stays there leaves the working set; so does one that wants
@@ -294,7 +298,8 @@ def solve_exact(
             if faces and not resolved:
                 resolved = True
                 master = GroupLasso([f.A for f in faces], y, beta)
-                x1 = master.solve(x, warm=False, polish=50)  # the thorough solve before giving up
+                left = None if deadline is None else max(deadline - time.perf_counter(), 0.0)
+                x1 = master.solve(x, warm=False, polish=50, seconds=left)  # the thorough solve before giving up
                 if not _first_crossings(faces, master, x, x1):
                     x = x1
                 continue
@@ -308,7 +313,7 @@ def solve_exact(
         reason = f"it used its {max_iter} pricing rounds with phi/beta = {peak_value / beta:.3g}"
     blocks = _split(faces, x)
     # a degenerate optimum can spread over more than n + 1 neurons: keep outputs and penalty, drop the rest
-    net = caratheodory_prune(X, _network(faces, blocks, k))
+    net = canonical_order(caratheodory_prune(X, _network(faces, blocks, k)))
     info = {
         "converged": converged,
         "cancelled": cancelled,
@@ -318,6 +323,17 @@ def solve_exact(
         "seconds": time.perf_counter() - t0,
     }
     return SolveResult(net, n_iter=n_iter, n_patterns=len(faces), info=info)
+
+
+def canonical_order(net: ReLUNetwork) -> ReLUNetwork:
+    """The neurons in a fixed order: positive output weights first, then by the angle of the line's normal
+    ``atan2(w_2, w_1)`` and its offset, so that equal networks (a warm and a cold fit of the same optimum)
+    list equal neurons in the same order."""
+    if net.width <= 1:
+        return net
+    U = net.neurons / np.linalg.norm(net.neurons, axis=1, keepdims=True)
+    order = np.lexsort((U[:, -1], np.arctan2(U[:, 1], U[:, 0]), -np.sign(net.a)))
+    return ReLUNetwork.from_neurons(net.neurons[order], net.a[order])
 
 
 def _in_closure(face: Face, w: np.ndarray) -> bool:

@@ -13,6 +13,7 @@ from typing import Callable
 
 import clarabel
 import numpy as np
+import scipy.linalg
 from scipy import sparse
 
 
@@ -41,6 +42,23 @@ def block_solve(G: np.ndarray, g: np.ndarray, beta: float) -> np.ndarray:
             break
     x = omega * (Q @ (h / (1.0 + mu * omega)))
     return x
+
+
+def newton_direction(H: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``H^{-1} g`` for the positive semidefinite Newton matrix ``H``: a Cholesky solve (``N^3 / 3`` flops, ~10x
+    faster than an SVD at ``N = 300``) when ``H`` is safely positive definite (every pivot ``L_ii^2`` above
+    ``1e-8`` of the largest, so the condition number is at most about ``1e8``), else the least-squares
+    solution that a singular ``H`` (redundant faces: about half of the masters at small beta) needs.  Also
+    returns whether ``H`` was found positive definite."""
+    try:
+        L = np.linalg.cholesky(H)
+    except np.linalg.LinAlgError:
+        L = None
+    if L is not None:
+        d = np.abs(np.diag(L))
+        if d.size and d.min() > 1e-4 * d.max():
+            return scipy.linalg.cho_solve((L, True), g, check_finite=False), True
+    return np.linalg.lstsq(H, g, rcond=1e-13)[0], False
 
 
 MaxStep = Callable[[np.ndarray, np.ndarray], tuple[float, object]]
@@ -85,17 +103,18 @@ class GroupLasso:
         r = self.A @ x - self.y
         return 0.5 * float(r @ r) + self.beta * float(self.norms(x).sum())
 
-    def solve(self, x: np.ndarray, warm: bool = True, polish: int = POLISH_STEPS) -> np.ndarray:
+    def solve(self, x: np.ndarray, warm: bool = True, polish: int = POLISH_STEPS, seconds: float | None = None) -> np.ndarray:
         """Newton from a warm start when that reaches the optimum; otherwise an interior point method
         (Clarabel) finds the support and at most ``polish`` Newton steps polish it (KKT residual ~1e-13
-        on a well-posed master)."""
+        on a well-posed master).  ``seconds`` caps the interior point's time (it then returns its last
+        iterate when that improves on ``x``, else ``x``)."""
         if self.J == 0:
             return x
         if warm and np.any(x):
             xn = self.newton(x, 8)[0]
             if self.kkt(xn) <= 1e-10:
                 return xn
-        x = self._interior_point(x)
+        x = self._interior_point(x, seconds)
         return self.newton(x, polish)[0]
 
     def kkt(self, x: np.ndarray) -> float:
@@ -111,7 +130,7 @@ class GroupLasso:
         worst_off = (rn[~active] - 1.0).max() if (~active).any() else 0.0
         return float(max(worst_on, worst_off, 0.0))
 
-    def _interior_point(self, x: np.ndarray) -> np.ndarray:
+    def _interior_point(self, x: np.ndarray, seconds: float | None = None) -> np.ndarray:
         """``min 1/2 ||A x - y||^2 + beta sum_j t_j`` s.t. ``||x_j|| <= t_j`` with Clarabel.
 
         In residual form (when asked for and ``N > 2 n``) the objective is ``1/2 ||r||^2`` with ``A x - r = y``;
@@ -145,6 +164,8 @@ class GroupLasso:
         settings.tol_gap_rel = 1e-12
         settings.tol_feas = 1e-12
         settings.max_iter = 200
+        if seconds is not None:
+            settings.time_limit = max(float(seconds), 1e-3)
         sol = clarabel.DefaultSolver(P, q, A, b, cones, settings).solve()
         z = np.asarray(sol.x)[:N]
         if not np.all(np.isfinite(z)):
@@ -166,7 +187,8 @@ class GroupLasso:
         in full to ``t_max``, Newton stops there and returns ``hit`` so that the caller can change the problem.
         Otherwise (converged, stalled or out of steps) it returns ``(x, None)``.  Zero blocks that violate
         ``||A_j^T r|| <= beta`` join the support at the optimum on it only without ``max_step`` (a woken block
-        would not respect its constraints)."""
+        would not respect its constraints).  When a step on a singular Newton matrix makes no progress,
+        :meth:`_mass_transfer` moves along its null space instead (also only without ``max_step``)."""
         beta, G = self.beta, self.G
         if gtol is None:
             gtol = 1e-14 * max(1.0, float(np.linalg.norm(self.Ay)))
@@ -208,7 +230,8 @@ class GroupLasso:
             same = seg[:, None] == seg[None, :]
             H += np.where(same, (beta / nb[seg])[:, None] * (np.eye(idx.size) - unit[:, None] * unit[None, :]), 0.0)
             # least squares: redundant faces (a vertex at the end of an edge in the set) make H singular
-            step = -np.linalg.lstsq(H, grad, rcond=1e-13)[0]
+            step, definite = newton_direction(H, grad)
+            step = -step
             f0 = self.objective(x)
             # the step is exact only while the support stays: it stops where a block first reaches
             # zero (a 1-D block changing sign, or a block passing close to the origin), which is
@@ -246,9 +269,41 @@ class GroupLasso:
                             accepted = trial
                             break
                 t *= 0.5
+            stalled = accepted is None or f0 - self.objective(accepted) <= 1e-13 * abs(f0)
+            if stalled and max_step is None and not definite:
+                moved = self._mass_transfer(x, idx, seg, xs, H, grad, nb, on_blocks, f0)
+                if moved is not None and (accepted is None or self.objective(moved) < self.objective(accepted)):
+                    accepted = moved
             if accepted is None:
                 return x, None
             x = accepted
             if hit is not None and t == t_max:
                 return x, hit  # the step reached the caller's constraint
         return x, None
+
+    def _mass_transfer(self, x, idx, seg, xs, H, grad, nb, on_blocks, f0):
+        """When Newton stalls on a singular ``H``: the part ``p`` of the gradient in ``null(H)``.  There
+        ``A d = 0`` and every ``d_j`` is parallel to ``x_j``, so along ``d = -p`` the fit stays and the penalty
+        falls linearly (slope ``-||p||^2``) until a block reaches zero: mass moves between blocks with the same
+        features, as in Caratheodory's step.  Returns that point (the block dropped), or None when it does
+        not lower the objective."""
+        w, V = np.linalg.eigh(H)
+        null = V[:, w <= 1e-9 * max(float(w.max(initial=0.0)), 1e-300)]
+        if null.shape[1] == 0:
+            return None
+        d = -(null @ (null.T @ grad))
+        if not np.any(d):
+            return None
+        xd = np.bincount(seg, weights=xs * d, minlength=self.J)
+        dd = np.bincount(seg, weights=d * d, minlength=self.J)
+        moving = dd > 0
+        t_min = np.where(moving, -xd / np.where(moving, dd, 1.0), np.inf)
+        closest = nb**2 - np.where(moving, xd * xd / np.where(moving, dd, 1.0), 0.0)
+        hits = on_blocks & (t_min > 0) & (closest <= 1e-2 * nb**2)
+        if not hits.any():
+            return None
+        t = float(t_min[hits].min())
+        trial = x.copy()
+        trial[idx] = xs + t * d
+        trial[np.flatnonzero((hits & (t_min <= t * (1 + 1e-12)))[self.seg])] = 0.0
+        return trial if self.objective(trial) < f0 else None

@@ -47,6 +47,26 @@ def full_svd(M: np.ndarray):
         return scipy.linalg.svd(M, full_matrices=True, lapack_driver="gesvd")
 
 
+def right_svd(M: np.ndarray):
+    """``(s, V^T)`` of ``M = U diag(s) V^T`` with square ``V^T`` (its last rows span the null space), without the
+    square ``U`` that :func:`full_svd` builds: for a tall ``M`` (rows ``>=`` columns) the thin SVD already has a
+    square ``V^T``, at a fraction of the cost."""
+    full = M.shape[0] < M.shape[1]
+    try:
+        _, sv, Vt = np.linalg.svd(M, full_matrices=full)
+    except np.linalg.LinAlgError:
+        _, sv, Vt = scipy.linalg.svd(M, full_matrices=full, lapack_driver="gesvd")
+    return sv, Vt
+
+
+def singular_values(M: np.ndarray) -> np.ndarray:
+    """The singular values of ``M`` alone (no singular vectors: a rank test)."""
+    try:
+        return np.linalg.svd(M, compute_uv=False)
+    except np.linalg.LinAlgError:
+        return scipy.linalg.svd(M, compute_uv=False, lapack_driver="gesvd")
+
+
 def caratheodory_masses(F: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Masses ``c' >= 0`` with ``F c' = F c`` and ``sum c' = sum c`` whose support has linearly independent
     columns of ``[F; 1]`` (at most ``rows + 1`` nonzeros); ``F`` holds the signed features as columns.
@@ -66,7 +86,7 @@ def caratheodory_masses(F: np.ndarray, c: np.ndarray) -> np.ndarray:
 def _eliminate_null_space(F: np.ndarray, c: np.ndarray) -> np.ndarray | None:
     """The elimination of :func:`caratheodory_masses` on positive masses ``c``; ``None`` if rounding spoilt it."""
     M = np.vstack([F, np.ones((1, c.size))])
-    _, sv, Vt = full_svd(M)
+    sv, Vt = right_svd(M)
     rank = int(np.sum(sv > NULL_RTOL * sv[0]))
     null = Vt[rank:].T.copy()  # (m, k)
     out = c.copy()
@@ -98,7 +118,11 @@ def _caratheodory_by_svd(F: np.ndarray, c: np.ndarray) -> np.ndarray:
     alive = np.flatnonzero(c > 0.0)
     while alive.size:
         M = np.vstack([F[:, alive], np.ones((1, alive.size))])
-        _, sv, Vt = full_svd(M)
+        if alive.size <= M.shape[0]:
+            sv = singular_values(M)  # the usual outcome, independence, needs no singular vectors
+            if int(np.sum(sv > NULL_RTOL * sv[0])) >= alive.size:
+                break
+        sv, Vt = right_svd(M)
         rank = int(np.sum(sv > NULL_RTOL * sv[0]))
         if rank >= alive.size:
             break
