@@ -3,7 +3,7 @@ coordinates outside the square, and the same file again after Clear."""
 
 from __future__ import annotations
 
-
+from playwright.sync_api import expect
 from test_browser_playground import canvas_attr, canvas_points, fitted_to, link, open_app, wait_canvas, wait_idle
 
 START = [(0.1, 0.2, 1.0), (-0.4, 0.3, -1.0), (0.6, -0.6, 1.0)]
@@ -69,6 +69,7 @@ def test_the_same_file_imports_again_after_clear(app_server, page):
     fitted_to(page, 2)
     # a fresh, empty uploader is drawn after the import (Streamlit's would not fire again for the same file)
     uploader = page.locator("[data-testid=stSidebar] [data-testid=stFileUploader]")
+    expect(uploader).to_have_count(1)  # the old uploader may stay a moment beside the new one
     assert "again.csv" not in uploader.inner_text()
     page.get_by_role("button", name="Clear").click()
     page.get_by_text("The canvas is empty", exact=False).first.wait_for()
