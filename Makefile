@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# One BLAS thread per process: the fits are many small dense solves, which BLAS threads slow down on a shared machine.
 run: install
-	$(BIN)/streamlit run app/main.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/streamlit run app/main.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # Debian's Chromium drives the browser tests (never a downloaded browser build).
 browser:
