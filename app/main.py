@@ -38,8 +38,8 @@ from app.tabs import TABS
 from app.views.lesson_panel import lesson_panel, lesson_picker
 from solvers import DEFAULT_TOL
 
-LIVE_REFRESH = 0.5
-"""Seconds between two refreshes of a running fit's certificate panel."""
+LIVE_REFRESH = 0.25
+"""Seconds between two redraws of a running fit's status (and the longest a click waits to be taken)."""
 
 SMALL_BETA = 1e-3
 """Below SMALL_BETA x beta_max the page warns that certification may not be reached in time."""
@@ -226,36 +226,52 @@ def certificate_panel(scene: Scene) -> None:
         st.write(EXPLANATION)
 
 
-def gap_curve(trace, seconds: float | None = None) -> None:
-    st.plotly_chart(gap_figure(trace, DEFAULT_TOL, seconds), config={"displayModeBar": False})
+def gap_curve(trace) -> None:
+    st.plotly_chart(gap_figure(trace, DEFAULT_TOL), config={"displayModeBar": False})
 
 
-@st.fragment(run_every=LIVE_REFRESH)
-def live_panel(job: FitJob, state: AppState) -> None:
-    """The running fit: its current network and what its certificate proves already, refreshed; when the
-    fit ends, the whole page is drawn again with it."""
-    if job.done.is_set():
-        st.rerun()
-    st.subheader("Certificate")
+def live_status(job: FitJob, report) -> None:
+    """What the running fit's certificate proves already (``report``: its latest report, or None)."""
     seconds = time.perf_counter() - job.started
-    r = job.latest()
-    if r is None:
+    if report is None:
         what = "the first bound comes in a moment" if job.live else "this model reports no bound while it runs"
         st.info(f"Solving… ({seconds:.1f} s; {what}). A click starts a new fit.", icon=":material/hourglass_top:")
         return
-    st.info(f"Within {r.relative_gap:.2%} of the optimum, certifying… ({seconds:.1f} s)",
+    st.info(f"Within {report.relative_gap:.2%} of the optimum, certifying… ({seconds:.1f} s)",
             icon=":material/hourglass_top:")
     c1, c2 = st.columns(2)
-    c1.metric("Primal objective (network now)", f"{r.objective:.6g}")
-    c2.metric("Dual objective (p* is at least)", f"{r.dual_objective:.6g}")
-    c1.metric("Duality gap", f"{r.objective - r.dual_objective:.3g}")
-    c2.metric("Active neurons", r.n_neurons)
+    c1.metric("Primal objective (network now)", f"{report.objective:.6g}")
+    c2.metric("Dual objective (p* is at least)", f"{report.dual_objective:.6g}")
+    c1.metric("Duality gap", f"{report.objective - report.dual_objective:.3g}")
+    c2.metric("Active neurons", report.n_neurons)
     st.caption("Any dual-feasible point bounds the optimum from below, so the network shown now is already "
                "proved to be within the gap of the best network of any width. A click starts a new fit.")
-    gap_curve(job.trace(), seconds)
-    st.plotly_chart(fit_figure(state.points, state.task, job.surface, np.zeros((0, 5)), title="The network now")
-                    .update_layout(height=300, margin=dict(l=30, r=10, t=30, b=30), showlegend=False),
-                    config={"displayModeBar": False})
+
+
+def watch(job: FitJob, state: AppState, slot) -> None:
+    """Show the running fit in ``slot`` until the job ends, then draw the page again with its fit: the
+    status every ``LIVE_REFRESH`` seconds, the gap curve and the network when a new report comes.  The
+    script stays in this loop meanwhile, so a click (which stops a running script at its next redraw)
+    starts the new drawing's run within ``LIVE_REFRESH`` seconds."""
+    with slot.container():
+        st.subheader("Certificate")
+        head, curve, picture = st.empty(), st.empty(), st.empty()
+    shown, frame = 0, 0
+    while True:
+        report = job.latest()
+        with head.container():
+            live_status(job, report)
+        if len(job.reports) != shown:
+            shown = len(job.reports)
+            curve.plotly_chart(gap_figure(job.trace(), DEFAULT_TOL, time.perf_counter() - job.started),
+                               config={"displayModeBar": False}, key=f"live-gap-{frame}")
+            fig = fit_figure(state.points, state.task, job.surface, np.zeros((0, 5)), title="The network now")
+            picture.plotly_chart(fig.update_layout(height=300, margin=dict(l=30, r=10, t=30, b=30), showlegend=False),
+                                 config={"displayModeBar": False}, key=f"live-net-{frame}")
+        if job.done.wait(LIVE_REFRESH):
+            break
+        frame += 1
+    st.rerun()
 
 
 def current_fit(state: AppState) -> tuple[Fit, FitJob | None]:
@@ -345,7 +361,7 @@ def main() -> None:
             certificate_panel(scene)
             downloads(scene)
         else:
-            live_panel(job, state)
+            slot = st.empty()
     if job is None:
         with panel:
             lesson_panel(scene)
@@ -358,6 +374,8 @@ def main() -> None:
     params = encode(state)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
+    if job is not None:
+        watch(job, state, slot)
 
 
 main()

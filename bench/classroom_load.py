@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import logging
 import random
 import socket
@@ -105,6 +106,7 @@ async def session(browser, url: str, index: int, edits: int, result: dict, deadl
             kind = ("add", "add", "drag", "beta", "tab")[k % 5]
             t0 = time.perf_counter()
             if kind == "add":
+                await canvas.scroll_into_view_if_needed()  # a tab click may have scrolled the canvas away
                 box = await canvas.bounding_box()
                 fx, fy = rng.uniform(0.05, 0.95), rng.uniform(0.05, 0.95)
                 await page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
@@ -112,6 +114,7 @@ async def session(browser, url: str, index: int, edits: int, result: dict, deadl
                 n += 1
                 await page.get_by_text(f"fitted to {n} points", exact=False).first.wait_for(timeout=120_000)
             elif kind == "drag":
+                await canvas.scroll_into_view_if_needed()
                 pts = json.loads(await canvas.get_attribute("data-points"))
                 box = await canvas.bounding_box()
                 x, y = pts[0][0], pts[0][1]
@@ -193,11 +196,14 @@ def main(argv=None) -> int:
         print(f"{CHROMIUM} is missing: apt-get install -y chromium")
         return 2
     port = free_port()
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    server_log = open(ROOT / "artifacts" / "classroom-server.log", "w")  # the server's own messages
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},  # as `make run`
     )
     base = f"http://127.0.0.1:{port}"
     try:
