@@ -69,6 +69,24 @@ def _pool_add(val, ux, uy, uz, sgn, pv, pu, ps, st):
 
 
 @_jit
+def _cell_add(cc, cn, ncell, x, y, z, nrm):
+    """Append the cell candidate ``c = (x, y, z)`` with ``||c|| = nrm`` (doubling the buffers when full);
+    returns the buffers and the new count."""
+    if ncell == cn.size:
+        cc2 = np.empty((2 * cn.size, 3))
+        cn2 = np.empty(2 * cn.size)
+        cc2[:ncell] = cc
+        cn2[:ncell] = cn
+        cc = cc2
+        cn = cn2
+    cc[ncell, 0] = x
+    cc[ncell, 1] = y
+    cc[ncell, 2] = z
+    cn[ncell] = nrm
+    return cc, cn, ncell + 1
+
+
+@_jit
 def sweep_pass(v, Zu, others, act0, ev_idx, ev_sign, edge, u_x, u_y, u_z, threshold, collect, lazy, keep):
     """``phi`` candidates for the aggregated dual weights ``v`` of the distinct points (lifted ``Zu``).
 
@@ -224,18 +242,7 @@ def sweep_pass(v, Zu, others, act0, ev_idx, ev_sign, edge, u_x, u_y, u_z, thresh
                                         break
                                 if not ok:
                                     continue
-                                if ncell == cn.size:
-                                    cc2 = np.empty((2 * cn.size, 3))
-                                    cn2 = np.empty(2 * cn.size)
-                                    cc2[:ncell] = cc
-                                    cn2[:ncell] = cn
-                                    cc = cc2
-                                    cn = cn2
-                                cc[ncell, 0] = sg * cx
-                                cc[ncell, 1] = sg * cy
-                                cc[ncell, 2] = sg * cz
-                                cn[ncell] = nrm
-                                ncell += 1
+                                cc, cn, ncell = _cell_add(cc, cn, ncell, sg * cx, sg * cy, sg * cz, nrm)
         if phase == 0 and lazy and collect and best[0] > threshold:
             return best, pv[: int(st[0])].copy(), pu[: int(st[0])].copy(), ps[: int(st[0])].copy()
     # the all-on cell (the all-off one has c = 0)
@@ -248,18 +255,7 @@ def sweep_pass(v, Zu, others, act0, ev_idx, ev_sign, edge, u_x, u_y, u_z, thresh
         az += v[i]
     an = np.sqrt(ax * ax + ay * ay + az * az)
     for sg in (1.0, -1.0):
-        if ncell == cn.size:
-            cc2 = np.empty((2 * cn.size, 3))
-            cn2 = np.empty(2 * cn.size)
-            cc2[:ncell] = cc
-            cn2[:ncell] = cn
-            cc = cc2
-            cn = cn2
-        cc[ncell, 0] = sg * ax
-        cc[ncell, 1] = sg * ay
-        cc[ncell, 2] = sg * az
-        cn[ncell] = an
-        ncell += 1
+        cc, cn, ncell = _cell_add(cc, cn, ncell, sg * ax, sg * ay, sg * az, an)
     order = np.argsort(-cn[:ncell])
     for t in order:
         nrm = cn[t]
