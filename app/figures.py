@@ -135,12 +135,14 @@ def gap_figure(trace, tolerance: float, seconds: float | None = None) -> go.Figu
     shown = np.where(gap > 0, gap, np.nan)  # an exactly zero gap has no place on a log axis
     fig = go.Figure(go.Scatter(x=t, y=shown, mode="lines+markers", name="relative gap", line_color="#444",
                                marker=dict(size=5)))
-    fig.add_hline(y=tolerance, line_dash="dash", line_color="#2a7", annotation_text=f"certified below {tolerance:g}",
-                  annotation_position="bottom right")
+    fig.add_hline(y=tolerance, line_dash="dash", line_color="#2a7")
+    # on a log axis an annotation's y is log10 of the value (add_hline's own label would sit at the wrong height)
+    fig.add_annotation(x=1, xref="paper", y=np.log10(tolerance), yref="y", text=f"certified below {tolerance:g}",
+                       showarrow=False, xanchor="right", yanchor="bottom", font=dict(color="#2a7"))
     right = max(float(t.max()) if t.size else 0.0, seconds or 0.0, 1e-3)
     fig.update_xaxes(range=[0, 1.05 * right], title="seconds")
     fig.update_yaxes(type="log", title="relative gap (p - d) / p", exponentformat="power")
-    fig.update_layout(title="How far the network can be from the optimum, as the fit runs", height=260,
+    fig.update_layout(title="Proved gap to the optimum, as the fit runs", height=260,
                       margin=dict(l=60, r=20, t=40, b=40), showlegend=False)
     return fig
 

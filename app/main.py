@@ -240,8 +240,8 @@ def live_status(job: FitJob, report) -> None:
     st.info(f"Within {report.relative_gap:.2%} of the optimum, certifying… ({seconds:.1f} s)",
             icon=":material/hourglass_top:")
     c1, c2 = st.columns(2)
-    c1.metric("Primal objective (network now)", f"{report.objective:.6g}")
-    c2.metric("Dual objective (p* is at least)", f"{report.dual_objective:.6g}")
+    c1.metric("Primal (network now)", f"{report.objective:.6g}")
+    c2.metric("Dual (p* is at least)", f"{report.dual_objective:.6g}")
     c1.metric("Duality gap", f"{report.objective - report.dual_objective:.3g}")
     c2.metric("Active neurons", report.n_neurons)
     st.caption("Any dual-feasible point bounds the optimum from below, so the network shown now is already "
