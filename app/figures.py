@@ -142,7 +142,7 @@ def gap_figure(trace, tolerance: float, seconds: float | None = None) -> go.Figu
     right = max(float(t.max()) if t.size else 0.0, seconds or 0.0, 1e-3)
     fig.update_xaxes(range=[0, 1.05 * right], title="seconds")
     fig.update_yaxes(type="log", title="relative gap (p - d) / p", exponentformat="power")
-    fig.update_layout(title="Proved gap to the optimum, as the fit runs", height=260,
+    fig.update_layout(title="Proved gap, as the fit runs", height=260,
                       margin=dict(l=60, r=20, t=40, b=40), showlegend=False)
     return fig
 
