@@ -122,7 +122,73 @@ def _network(faces: list[Face], blocks: list[np.ndarray], k: int) -> ReLUNetwork
     return merge_parallel(network_from_blocks(U, np.array([f.sign for f in faces], float)))
 
 
-def solve_exact(
+CONTINUE_BELOW = 1e-5
+"""A cold fit with ``beta < CONTINUE_BELOW beta_max`` walks down to ``beta`` (see :func:`solve_exact`)."""
+CONTINUE_TOP = 27.0
+"""The walk starts at ``CONTINUE_TOP beta`` ..."""
+CONTINUE_RATIO = 3.0
+"""... and divides beta by ``CONTINUE_RATIO`` per stage."""
+CONTINUE_GAP = 1e-4
+"""Relative duality gap at which an intermediate stage stops: it only has to hand on a good working set."""
+
+
+def solve_exact(X, y, beta: float, *, init: ReLUNetwork | None = None, continuation: bool = True, **options) -> SolveResult:
+    """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data
+    (:func:`solve_exact_at` for ``init`` and the ``options``).
+
+    With ``continuation`` (default), a cold fit at small beta (``beta < CONTINUE_BELOW beta_max``, where the
+    optimum nearly interpolates and a cold column generation needs ~150 rounds) first solves at
+    ``27 beta, 9 beta, 3 beta`` to a relative gap of ``CONTINUE_GAP``, each stage warm-started from the one
+    before, and then at ``beta`` to full accuracy.  Measured on the page's presets at n = 200 and beta = 1e-4:
+    2-3x faster (xor 24.7 -> 8.7 s).  Above that threshold it measured no faster, so it is not used.  The
+    result is a function of the data alone, like every cold fit: the walk is deterministic.  ``max_seconds``,
+    ``on_round`` (with seconds and rounds counted from the start) and cancellation cover the whole walk; each
+    stage's network is a feasible point of the final problem, so what ``on_round`` sees stays a valid primal.
+    """
+    if init is not None or not continuation:
+        return solve_exact_at(X, y, beta, init=init, **options)
+    X = np.asarray(X, float)
+    y = np.asarray(y, float)
+    oracle = options.pop("oracle", None) or PlanarOracle(X)
+    top = oracle.phi(y)
+    if not beta < CONTINUE_BELOW * top:
+        return solve_exact_at(X, y, beta, oracle=oracle, **options)
+    t0 = time.perf_counter()
+    max_seconds = options.pop("max_seconds", None)
+    on_round = options.pop("on_round", None)
+    stage_options = {key: value for key, value in options.items() if key != "gap_tol"}
+    rounds = 0
+    net, stages = None, []
+    b = CONTINUE_TOP * beta
+    while True:
+        last = b <= beta * (1 + 1e-9)
+        b = beta if last else b
+        left = None if max_seconds is None else max_seconds - (time.perf_counter() - t0)
+        report = None
+        if on_round is not None:
+            def report(network, seconds, r, _before=rounds):
+                return on_round(network, time.perf_counter() - t0, _before + r)
+        res = solve_exact_at(
+            X, y, b, init=net, oracle=oracle, max_seconds=left, on_round=report,
+            **(options if last else {**stage_options, "gap_tol": CONTINUE_GAP}),
+        )
+        rounds += res.n_iter
+        stages.append(float(b))
+        net = res.network
+        stopped = res.info["cancelled"] or (left is not None and time.perf_counter() - t0 >= max_seconds)
+        if last or stopped:
+            break
+        b /= CONTINUE_RATIO
+    info = dict(res.info)
+    info["continuation"] = stages
+    info["seconds"] = time.perf_counter() - t0
+    if not last and not info["cancelled"]:
+        info["converged"] = False
+        info["reason"] = f"it reached its time limit of {max_seconds:g} s while walking down to beta = {beta:g}"
+    return SolveResult(net, n_iter=rounds, n_patterns=res.n_patterns, info=info)
+
+
+def solve_exact_at(
     X,
     y,
     beta: float,
@@ -131,17 +197,21 @@ def solve_exact(
     max_iter: int = 200,
     peaks_per_iter: int = 64,
     phi_tol: float = 1e-10,
+    gap_tol: float = 1e-9,
     separation: float = 0.7,
     oracle: PlanarOracle | None = None,
     max_seconds: float | None = None,
     on_round: Callable[[ReLUNetwork, float, int], bool | None] | None = None,
     report_every: float | None = None,
 ) -> SolveResult:
-    """Certified global optimum of the two-layer ReLU problem over the full arrangement of 2-D data.
+    """Certified global optimum at one beta, by column generation (no continuation).
 
     ``init`` (a previous network) warm-starts the working set with the faces of its neurons; ``oracle``
     is the points' :class:`~geometry.PlanarOracle` when the caller already built it.  Stops when
-    the exact dual constraint holds, ``phi(y - yhat) <= beta (1 + phi_tol)``, after ``max_iter``,
+    the exact dual constraint holds, ``phi(y - yhat) <= beta (1 + phi_tol)``, or when the scaled residual
+    proves a relative duality gap within ``gap_tol`` (at small beta the masters' rounding, ~1e-9 beta, can
+    keep ``phi/beta - 1`` above ``phi_tol`` for good, while the gap is a thousand times inside the
+    certificate's 1e-6), after ``max_iter``
     pricing rounds, or once ``max_seconds`` have passed (checked between pricing rounds, between the
     steps of a master and inside its interior point; then ``info["converged"]`` is False and says why).
 
@@ -250,6 +320,17 @@ def solve_exact(
         if peak_value <= beta * (1 + phi_tol):
             converged, reason = True, "exact dual constraint holds"
             break
+        penalty = sum(float(np.linalg.norm(b)) for b in _split(faces, x))
+        if _relative_gap(y, resid, beta, peak_value, penalty) <= gap_tol:
+            # a lazy pricing's value is only a lower bound on phi: the proof needs phi itself
+            if lazy:
+                peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation)
+                peak_value = peaks.value
+                history[-1] = peak_value / beta
+            gap = _relative_gap(y, resid, beta, peak_value, penalty)
+            if gap <= gap_tol:
+                converged, reason = True, f"relative duality gap {gap:.1e} <= {gap_tol:g}"
+                break
         now = time.perf_counter()
         if on_round is not None and now - last_report >= report_every:
             last_report = now
@@ -323,6 +404,16 @@ def solve_exact(
         "seconds": time.perf_counter() - t0,
     }
     return SolveResult(net, n_iter=n_iter, n_patterns=len(faces), info=info)
+
+
+def _relative_gap(y: np.ndarray, resid: np.ndarray, beta: float, phi_value: float, penalty: float) -> float:
+    """``(p - d(v)) / p``: ``p = 1/2 ||r||^2 + beta sum_F ||x_F||`` the working set's objective (at least the
+    network's, whose merged neurons cost no more), ``v = min(1, beta / phi(r)) r`` dual feasible and
+    ``d(v) = y^T v - 1/2 ||v||^2 <= p*`` (docs/math.md section 4)."""
+    p = 0.5 * float(resid @ resid) + beta * penalty
+    v = resid * min(1.0, beta / phi_value)
+    d = float(y @ v - 0.5 * v @ v)
+    return (p - d) / p if p > 0 else np.inf
 
 
 def canonical_order(net: ReLUNetwork) -> ReLUNetwork:
