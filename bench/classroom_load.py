@@ -84,6 +84,19 @@ async def idle(page, timeout_ms: int = 60_000) -> None:
     )
 
 
+CLEAR = 2 * 9 / 480
+"""How far (a fraction of the canvas) an added point's click keeps from every point: twice the canvas's hit
+radius (9 of its 480 pixels, ``HIT`` in app/editor.py), since a click within it selects that point instead."""
+
+
+def free_spot(rng: random.Random, points) -> tuple[float, float]:
+    """A random click position (fractions of the canvas, y down) clear of every point of ``[-1, 1]^2``."""
+    while True:
+        fx, fy = rng.uniform(0.05, 0.95), rng.uniform(0.05, 0.95)
+        if all(((p[0] + 1) / 2 - fx) ** 2 + ((1 - p[1]) / 2 - fy) ** 2 > CLEAR**2 for p in points):
+            return fx, fy
+
+
 async def session(browser, url: str, index: int, edits: int, result: dict, deadline: float) -> None:
     """One student: open the link, make ``edits`` edits, record latencies, errors and the final state."""
     rng = random.Random(index)
@@ -108,7 +121,8 @@ async def session(browser, url: str, index: int, edits: int, result: dict, deadl
             if kind == "add":
                 await canvas.scroll_into_view_if_needed()  # a tab click may have scrolled the canvas away
                 box = await canvas.bounding_box()
-                fx, fy = rng.uniform(0.05, 0.95), rng.uniform(0.05, 0.95)
+                pts = json.loads(await canvas.get_attribute("data-points"))
+                fx, fy = free_spot(rng, pts)
                 await page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
                 added.append((round(-1 + 2 * fx, 2), round(1 - 2 * fy, 2)))
                 n += 1
