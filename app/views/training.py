@@ -95,11 +95,11 @@ def render_training(scene: Scene) -> None:
         else:
             close = [abs(r["objective"] - optimum) <= CLOSE * optimum for r in runs]
             worst = max((r["objective"] - optimum) / optimum for r in runs)
-            cols = st.columns(1 + len(other_runs))
-            cols[0].metric(f"{name} starts within {CLOSE:g} of p*", f"{sum(close)} of {len(runs)}")
-            for col, (o, rs) in zip(cols[1:], other_runs.items()):
+            # one above the other: side by side in this column, their labels were cut short at 1024 px
+            st.metric(f"{name} starts within {CLOSE:g} of p*", f"{sum(close)} of {len(runs)}")
+            for o, rs in other_runs.items():
                 near = sum(abs(r["objective"] - optimum) <= CLOSE * optimum for r in rs)
-                col.metric(f"{NAMES[o]} starts within {CLOSE:g} of p*", f"{near} of {len(rs)}")
+                st.metric(f"{NAMES[o]} starts within {CLOSE:g} of p*", f"{near} of {len(rs)}")
             st.caption(f"The convex optimum uses {m_star} neurons; these runs use {width}. The worst start ends "
                        f"{worst:.1%} above p*. Try the widths below and above, or the spiral at beta = 0.01, "
                        "where gradient training visibly stalls above the optimum.")

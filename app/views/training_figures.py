@@ -53,12 +53,14 @@ def fig_network_animation(networks, labels: list[str], X, y, task: str, title: s
     steps = [dict(method="animate", label=label, args=[[str(i)], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
              for i, label in enumerate(labels)]
     fig.update_layout(
-        title=f"{title}: {labels[0]}" if labels else title, height=520, showlegend=False,
-        margin=dict(l=40, r=20, t=50, b=40),
+        title=f"{title}: {labels[0]}" if labels else title, height=580, showlegend=False,
+        margin=dict(l=40, r=20, t=50, b=110),
         xaxis=dict(range=[-DOMAIN, DOMAIN], title="x1", constrain="domain"),
         yaxis=dict(range=[-DOMAIN, DOMAIN], title="x2", scaleanchor="x", scaleratio=1),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", buttons=[play, pause])],
-        sliders=[dict(active=0, x=0.25, len=0.75, y=-0.08, currentvalue=dict(visible=False), steps=steps)],
+        # the buttons on a row of their own under the slider: beside it they overlapped its start in a narrow column
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.3, xanchor="left", yanchor="top",
+                          buttons=[play, pause])],
+        sliders=[dict(active=0, x=0.0, len=1.0, y=-0.1, currentvalue=dict(visible=False), steps=steps)],
     )
     return fig
 
@@ -82,27 +84,30 @@ def fig_runs_vs_optimum(runs: list[tuple[str, np.ndarray, np.ndarray]], optimum:
         low = min(ends + ([optimum] if optimum is not None else []))
         high = max(float(np.quantile(v, 0.9)) for _, _, v in runs)
         fig.update_yaxes(range=[low - 0.05 * (high - low + 1e-12), high])
-    fig.update_layout(title="Objective of each random start against the certified optimum", height=380,
+    fig.update_layout(title="Objective per start vs p*", height=380,
                       xaxis_title="step", yaxis_title="objective", margin=dict(l=60, r=20, t=50, b=40),
                       legend=dict(orientation="h", y=-0.2))
     return fig
 
 
 def fig_path(betas, objectives, widths, beta_max: float, current: float | None = None) -> go.Figure:
-    """The certified optimum and its number of neurons along the regularization path (beta on a log axis)."""
+    """The certified optimum and its number of neurons along the regularization path (beta on a log axis),
+    one above the other on a shared axis, so that the titles fit the page's narrow column at 1024 px."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("certified optimum p*(β)", "neurons of the optimum"))
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+                        subplot_titles=("certified optimum p*(β)", "neurons of the optimum"))
     fig.add_trace(go.Scatter(x=betas, y=objectives, mode="lines+markers", name="p*", line=dict(color="#444")),
                   row=1, col=1)
     fig.add_trace(go.Scatter(x=betas, y=widths, mode="lines+markers", name="neurons", line=dict(color="#d62728"),
-                             line_shape="hv"), row=1, col=2)
-    for col in (1, 2):
-        fig.add_vline(x=beta_max, line=dict(color="#999", dash="dot"), row=1, col=col)
+                             line_shape="hv"), row=2, col=1)
+    for row in (1, 2):
+        fig.add_vline(x=beta_max, line=dict(color="#999", dash="dot"), row=row, col=1)
         if current is not None:
-            fig.add_vline(x=current, line=dict(color="orange"), row=1, col=col)
-    fig.update_xaxes(type="log", title="β (log scale; dotted: β_max)")
-    fig.update_layout(height=340, showlegend=False, margin=dict(l=50, r=20, t=50, b=50))
+            fig.add_vline(x=current, line=dict(color="orange"), row=row, col=1)
+    fig.update_xaxes(type="log")
+    fig.update_xaxes(title="β (log scale; dotted: β_max)", row=2, col=1)
+    fig.update_layout(height=440, showlegend=False, margin=dict(l=50, r=20, t=40, b=50))
     return fig
 
 
