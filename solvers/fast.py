@@ -28,6 +28,7 @@ import numpy as np
 from geometry import lift
 from geometry.dual import PlanarOracle
 
+from .certificate import scaled_dual
 from .group_lasso import GroupLasso
 from .network import ReLUNetwork, merge_parallel, network_from_blocks
 from .polish import caratheodory_prune, full_svd
@@ -411,8 +412,7 @@ def _relative_gap(y: np.ndarray, resid: np.ndarray, beta: float, phi_value: floa
     network's, whose merged neurons cost no more), ``v = min(1, beta / phi(r)) r`` dual feasible and
     ``d(v) = y^T v - 1/2 ||v||^2 <= p*`` (docs/math.md section 4)."""
     p = 0.5 * float(resid @ resid) + beta * penalty
-    v = resid * min(1.0, beta / phi_value)
-    d = float(y @ v - 0.5 * v @ v)
+    _, d = scaled_dual(y, resid, phi_value, beta)
     return (p - d) / p if p > 0 else np.inf
 
 

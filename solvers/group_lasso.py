@@ -18,6 +18,8 @@ import numpy as np
 import scipy.linalg
 from scipy import sparse
 
+from .certificate import scaled_dual
+
 
 def block_solve(G: np.ndarray, g: np.ndarray, beta: float) -> np.ndarray:
     """``argmin_x 1/2 x^T G x - g^T x + beta ||x||`` (a group soft-threshold with curvature ``G``)."""
@@ -271,19 +273,16 @@ class GroupLasso:
                 break
         if best is None or best_gap > BARRIER_ACCEPT:
             return None
-        # blocks at the barrier's noise level are zero
-        nb = self.norms(best)
-        best = np.where((nb <= 1e-7 * max(nb.max(initial=0.0), 1e-300))[seg], 0.0, best)
-        return best if self.objective(best) <= self.objective(x) + 1e-12 * abs(self.objective(x)) else x
+        return self._cleaned(best, x)
 
     def gap(self, x: np.ndarray) -> float:
         """The master's relative duality gap at ``x``: ``(p(x) - d(v)) / p(x)`` with the dual point
         ``v = min(1, beta / max_j ||A_j^T r||) r``, ``r = y - A x``, and ``d(v) = y^T v - 1/2 ||v||^2``."""
         r = self.y - self.A @ x
         worst = float(np.sqrt(np.bincount(self.seg, weights=(self.A.T @ r) ** 2, minlength=self.J)).max(initial=0.0))
-        v = r * min(1.0, self.beta / worst) if worst > 0 else r
+        _, d = scaled_dual(self.y, r, worst, self.beta)
         p = self.objective(x)
-        return (p - float(self.y @ v - 0.5 * v @ v)) / max(abs(p), 1e-300)
+        return (p - d) / max(abs(p), 1e-300)
 
     def _within_block(self) -> tuple[np.ndarray, np.ndarray]:
         """Row and column indices of the entries of the block diagonal (one ``d_j x d_j`` block per group)."""
@@ -341,7 +340,11 @@ class GroupLasso:
         z = np.asarray(sol.x)[:N]
         if not np.all(np.isfinite(z)):
             return x
-        # blocks at the solver's noise level are zero
+        return self._cleaned(z, x)
+
+    def _cleaned(self, z: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """An interior point's ``z`` with its blocks at the solver's noise level (``||z_j|| <= 1e-7 max_i ||z_i||``)
+        set to zero, when that does not lose to the start ``x``; else ``x``."""
         nb = self.norms(z)
         z = np.where((nb <= 1e-7 * max(nb.max(initial=0.0), 1e-300))[self.seg], 0.0, z)
         return z if self.objective(z) <= self.objective(x) + 1e-12 * abs(self.objective(x)) else x

@@ -16,6 +16,11 @@ def load_bench():
     return module
 
 
+def nearest_pixels(points, fx, fy) -> float:
+    """The editor's own distance (pixels of its 480-pixel canvas, y down) from a click to the nearest point."""
+    return min(((x + 1) / 2 * 480 - fx * 480) ** 2 + ((1 - y) / 2 * 480 - fy * 480) ** 2 for x, y, *_ in points) ** 0.5
+
+
 def test_clicks_keep_clear_of_every_point_by_more_than_the_canvas_hit_radius():
     bench = load_bench()
     hit = int(re.search(r"const HIT = (\d+)", (ROOT / "app" / "editor.py").read_text()).group(1))
@@ -24,13 +29,11 @@ def test_clicks_keep_clear_of_every_point_by_more_than_the_canvas_hit_radius():
     for seed in range(200):
         fx, fy = bench.free_spot(random.Random(seed), points)
         assert 0.05 <= fx <= 0.95 and 0.05 <= fy <= 0.95
-        # the editor's own pixel distance on its 480-pixel canvas (y grows downwards)
-        nearest = min(((x + 1) / 2 * 480 - fx * 480) ** 2 + ((1 - y) / 2 * 480 - fy * 480) ** 2 for x, y in points) ** 0.5
-        assert nearest > hit
+        assert nearest_pixels(points, fx, fy) > hit
     # the session that stalled: its first click fell 5.4 px from a point of the teacher's link
     first = random.Random(8)
     fx, fy = first.uniform(0.05, 0.95), first.uniform(0.05, 0.95)
     start = list(bench.initial_state().points)
-    assert min(((p[0] + 1) / 2 * 480 - fx * 480) ** 2 + ((1 - p[1]) / 2 * 480 - fy * 480) ** 2 for p in start) ** 0.5 <= hit
+    assert nearest_pixels(start, fx, fy) <= hit
     gx, gy = bench.free_spot(random.Random(8), start)
-    assert min(((p[0] + 1) / 2 * 480 - gx * 480) ** 2 + ((1 - p[1]) / 2 * 480 - gy * 480) ** 2 for p in start) ** 0.5 > hit
+    assert nearest_pixels(start, gx, gy) > hit
