@@ -31,7 +31,7 @@ from geometry.dual import PlanarOracle
 from .certificate import scaled_dual
 from .group_lasso import GroupLasso
 from .network import ReLUNetwork, merge_parallel, network_from_blocks
-from .polish import caratheodory_prune, full_svd
+from .polish import caratheodory_masses, caratheodory_prune, full_svd
 from .result import SolveResult
 
 ON_LINE = 1e-10
@@ -244,6 +244,7 @@ def solve_exact_at(
     history = []
     converged, reason = False, ""
     resolved = False  # whether the master was just re-solved from scratch
+    hold = False  # keep the working set as the master left it (no sparsification) for one round
     lazy = True  # price vertices and edges first; cell interiors only when they show no violation
     n_iter = 0
     peak_value = np.inf
@@ -314,14 +315,27 @@ def solve_exact_at(
         keep = [j for j, b in enumerate(blocks) if np.any(b)]
         faces = [faces[j] for j in keep]
         x = np.concatenate([blocks[j] for j in keep]) if keep else np.zeros(0)
+        # the master's optimum is not unique once blocks outnumber the points (at small beta, ~1.5 n
+        # blocks): keep one with at most n + 1 blocks, the same outputs and penalty (so still optimal)
+        sparsified = False
+        if not hold:
+            before = len(faces)
+            faces, x = _sparsified(faces, x)
+            sparsified = len(faces) < before
+        hold = False
         resid = y - (np.hstack([f.A for f in faces]) @ x if faces else 0.0)
         peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation, lazy=lazy)
         peak_value = peaks.value
         history.append(peak_value / beta)
         if peak_value <= beta * (1 + phi_tol):
+            if sparsified and _relative_gap(y, resid, beta, peak_value, _penalty(faces, x)) > gap_tol:
+                # phi <= beta proves optimality only on an optimal master, and the sparsified one is optimal
+                # only up to its rounding: solve it once more, and price it as it is
+                hold = True
+                continue
             converged, reason = True, "exact dual constraint holds"
             break
-        penalty = sum(float(np.linalg.norm(b)) for b in _split(faces, x))
+        penalty = _penalty(faces, x)
         if _relative_gap(y, resid, beta, peak_value, penalty) <= gap_tol:
             # a lazy pricing's value is only a lower bound on phi: the proof needs phi itself
             if lazy:
@@ -405,6 +419,30 @@ def solve_exact_at(
         "seconds": time.perf_counter() - t0,
     }
     return SolveResult(net, n_iter=n_iter, n_patterns=len(faces), info=info)
+
+
+def _sparsified(faces: list[Face], x: np.ndarray) -> tuple[list[Face], np.ndarray]:
+    """The nonzero blocks ``x_F = c_F e_F`` (unit ``e_F``) rescaled by Caratheodory's step: masses ``c' >= 0`` with
+    ``sum_F c'_F A_F e_F = sum_F c_F A_F e_F`` and ``sum c' = sum c`` on linearly independent columns of
+    ``[A_F e_F; 1]`` (at most ``n + 1``), and the faces whose mass reaches zero dropped (docs/math.md sections 2
+    and 4).  Fit and penalty are unchanged, so an optimum of the master stays an optimum of the smaller one,
+    whose Newton matrices are then far less often singular.  (The fit is kept only to rounding, about
+    ``1e-10 sum c max|A|``: see the stop in :func:`solve_exact_at`.)"""
+    if len(faces) <= 1:
+        return faces, x
+    blocks = _split(faces, x)
+    masses = np.array([float(np.linalg.norm(b)) for b in blocks])
+    features = np.column_stack([f.A @ (b / m) for f, b, m in zip(faces, blocks, masses)])
+    c = caratheodory_masses(features, masses)
+    keep = np.flatnonzero(c > 0)
+    if keep.size == len(faces):
+        return faces, x
+    return [faces[j] for j in keep], np.concatenate([blocks[j] * (c[j] / masses[j]) for j in keep])
+
+
+def _penalty(faces: list[Face], x: np.ndarray) -> float:
+    """``sum_F ||x_F||``."""
+    return sum(float(np.linalg.norm(b)) for b in _split(faces, x))
 
 
 def _relative_gap(y: np.ndarray, resid: np.ndarray, beta: float, phi_value: float, penalty: float) -> float:
