@@ -123,6 +123,13 @@ def _network(faces: list[Face], blocks: list[np.ndarray], k: int) -> ReLUNetwork
     return merge_parallel(network_from_blocks(U, np.array([f.sign for f in faces], float)))
 
 
+GROW = 2.0
+"""A pricing round adds at most ``max(GROW_MIN, GROW |working set|)`` faces: an early round's many violators
+mostly leave again, each through a cone crossing that costs a master solve (xor, n = 40: 34 added at once
+took 17 solves)."""
+GROW_MIN = 8
+
+
 TAIL_BELOW = 1.5
 """Pricing takes its finer settings (``tail_peaks`` neurons at least ``tail_separation`` apart) once the last round's
 ``phi / beta`` is below this: there the remaining violations are small and close together."""
@@ -372,8 +379,9 @@ def solve_exact_at(
         known = {f.key for f in faces}
         added = 0
         blocks = _split(faces, x)
+        cap = max(GROW_MIN, int(GROW * len(faces)))
         for val, u, s in zip(peaks.values, peaks.neurons, peaks.signs):
-            if val <= beta * (1 + phi_tol):
+            if val <= beta * (1 + phi_tol) or added >= cap:
                 continue
             f = face_of(Z, u, int(s))
             if f is None or f.key in known:
