@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,10 +54,10 @@ class Face:
     M: np.ndarray  # (n, r) = (2D - I) Z B: cone(F) = {x : M x >= 0 off the line}
     key: tuple
     zscale: float = 1.0  # max_i ||z_i||, for tolerances
+    dim: int = field(init=False)  # r, the number of coordinates x
 
-    @property
-    def dim(self) -> int:
-        return self.basis.shape[1]
+    def __post_init__(self):
+        self.dim = int(self.basis.shape[1])
 
 
 def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face | None:
@@ -69,12 +69,7 @@ def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face |
     on_line = tuple(sorted(on))
     pattern = s >= 0
     pattern[list(on_line)] = True
-    if on_line:
-        _, sv, vt = full_svd(Z[list(on_line)])
-        rank = int(np.sum(sv > 1e-10 * sv[0]))
-        basis = vt[rank:].T
-    else:
-        basis = np.eye(Z.shape[1])
+    basis = _span_orthogonal_to(Z[list(on_line)]) if on_line else np.eye(Z.shape[1])
     if basis.shape[1] == 0:
         return None
     ZB = Z @ basis
@@ -88,6 +83,30 @@ def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face |
 
 
 
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a x b`` of two 3-vectors (``np.cross`` costs ~10x more at this size)."""
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
+def _span_orthogonal_to(R: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (columns) of ``{u : R u = 0}``.  In 3-D, for one row or two clearly independent rows
+    (``||z_1 x z_2|| > 1e-8 (||z_1||^2 + ||z_2||^2)``) by cross products; otherwise from the SVD, with singular
+    values below ``1e-10`` of the largest counted as zero."""
+    if R.shape[1] == 3 and R.shape[0] <= 2:
+        if R.shape[0] == 1:
+            z = R[0] / np.linalg.norm(R[0])
+            a = _cross(z, np.eye(3)[int(np.argmin(np.abs(z)))])
+            a /= np.linalg.norm(a)
+            return np.column_stack([a, _cross(z, a)])
+        c = _cross(R[0], R[1])
+        size = float(np.linalg.norm(c))
+        if size > 1e-8 * float(np.sum(R * R)):
+            return (c / size)[:, None]
+    _, sv, vt = full_svd(R)
+    rank = int(np.sum(sv > 1e-10 * sv[0]))
+    return vt[rank:].T
+
+
 def _split(faces: list[Face], x: np.ndarray) -> list[np.ndarray]:
     """The blocks ``x_F`` of the stacked vector ``x``, one per face."""
     ends = np.cumsum([f.dim for f in faces]).astype(int)
@@ -99,21 +118,29 @@ def _slack(f: Face, b: np.ndarray) -> float:
     return 1e-12 * max(1.0, float(np.max(np.abs(f.M @ b))) if b.size else 1.0)
 
 
+def _cone_values(faces: list[Face], x: np.ndarray) -> np.ndarray:
+    """``M_F x_F`` for every face, as the columns of an ``(n, |faces|)`` array (``x_F`` in cone(F) iff its column is
+    ``>= 0``)."""
+    if not faces:
+        return np.zeros((0, 0))
+    starts = np.concatenate([[0], np.cumsum([f.dim for f in faces])[:-1]]).astype(int)
+    return np.add.reduceat(np.hstack([f.M for f in faces]) * x, starts, axis=1)
+
+
 def _first_crossings(faces: list[Face], master: GroupLasso, x0: np.ndarray, x1: np.ndarray) -> dict:
     """For each block whose path ``x0_j + t (x1_j - x0_j)`` leaves its face's cone: ``(t_j, point)``, the
     fraction of the path at which it first meets a line and that line's data point."""
+    if not faces:
+        return {}
+    m0, m1 = _cone_values(faces, x0), _cone_values(faces, x1)
+    scale = 1e-12 * np.maximum(1.0, np.maximum(np.abs(m0).max(axis=0), np.abs(m1).max(axis=0)))
+    bad = m1 < -scale
     out = {}
-    b0, b1 = master.blocks(x0), master.blocks(x1)
-    for j, f in enumerate(faces):
-        m0, m1 = f.M @ b0[j], f.M @ b1[j]
-        scale = 1e-12 * max(1.0, float(np.max(np.abs(m0))), float(np.max(np.abs(m1))))
-        bad = m1 < -scale
-        if not bad.any():
-            continue
-        den = m0[bad] - m1[bad]
-        t = np.clip(np.maximum(m0[bad], 0.0) / den, 0.0, 1.0)
+    for j in np.flatnonzero(bad.any(axis=0)):
+        rows = np.flatnonzero(bad[:, j])
+        t = np.clip(np.maximum(m0[rows, j], 0.0) / (m0[rows, j] - m1[rows, j]), 0.0, 1.0)
         i_local = int(np.argmin(t))
-        out[j] = (float(t[i_local]), int(np.flatnonzero(bad)[i_local]))
+        out[int(j)] = (float(t[i_local]), int(rows[i_local]))
     return out
 
 
