@@ -59,14 +59,15 @@ def select_peaks(values, neurons, signs, keep: int, separation: float) -> DualPe
     its sign within ``separation`` of it (the same point reached twice, or its close neighbours)."""
     order = np.argsort(-values, kind="stable")
     values, neurons, signs = values[order], neurons[order], signs[order]
-    free = np.ones(values.size, bool)
+    square = np.einsum("ij,ij->i", neurons, neurons)
+    free = np.arange(values.size)  # the candidates not yet picked nor dropped, best first
     picked: list[int] = []
-    while free.any() and len(picked) < max(1, keep):
-        i = int(np.argmax(free))
-        picked.append(i)
-        near = (signs == signs[i]) & (np.linalg.norm(neurons - neurons[i], axis=1) <= separation)
-        free &= ~near
-        free[i] = False
+    while free.size and len(picked) < max(1, keep):
+        i, rest = free[0], free[1:]
+        picked.append(int(i))
+        # ||u_j - u_i||^2 from inner products: one matrix-vector product per pick
+        dist2 = square[rest] + square[i] - 2.0 * (neurons[rest] @ neurons[i])
+        free = rest[~((signs[rest] == signs[i]) & (dist2 <= separation * separation))]
     return DualPeaks(values[picked], neurons[picked], signs[picked])
 
 
