@@ -310,18 +310,19 @@ def solve_exact_at(
             x1 = master.solve(x if guess is None else guess, warm=inner > 0, seconds=left)
             guess = None
             b0, b1 = master.blocks(x), master.blocks(x1)
+            on0, on1 = master.nonzero(x), master.nonzero(x1)
             # a block that starts at zero and stays there leaves the working set; so does one that wants
             # a direction outside its cone, and then the master is solved again (the oracle brings a
             # face back, started inside its cone, if it is needed)
-            idle = [j for j in range(len(faces)) if not np.any(b0[j]) and not np.any(b1[j])]
-            if idle:
-                keep = [j for j in range(len(faces)) if j not in idle]
+            if not np.all(on0 | on1):
+                keep = np.flatnonzero(on0 | on1)
                 faces = [faces[j] for j in keep]
                 b0, b1 = [b0[j] for j in keep], [b1[j] for j in keep]
+                on0, on1 = on0[keep], on1[keep]
                 x = np.concatenate(b0) if faces else np.zeros(0)
                 x1 = np.concatenate(b1) if faces else np.zeros(0)
                 master = GroupLasso([f.A for f in faces], y, beta)
-            out = [j for j, f in enumerate(faces) if not np.any(b0[j]) and np.any(f.M @ b1[j] < -_slack(f, b1[j]))]
+            out = {int(j) for j in np.flatnonzero(~on0) if np.any(faces[j].M @ b1[j] < -_slack(faces[j], b1[j]))}
             if out:
                 faces = [f for j, f in enumerate(faces) if j not in out]
                 x = np.concatenate([b for j, b in enumerate(b0) if j not in out]) if faces else np.zeros(0)

@@ -158,6 +158,10 @@ class GroupLasso:
         """``||x_j||`` for every block."""
         return np.sqrt(np.bincount(self.seg, weights=x * x, minlength=self.J))
 
+    def nonzero(self, x: np.ndarray) -> np.ndarray:
+        """Whether each block ``x_j`` has a nonzero entry."""
+        return np.bincount(self.seg, weights=(x != 0.0), minlength=self.J) > 0
+
     def objective(self, x: np.ndarray) -> float:
         """``1/2 ||A x - y||^2 + beta sum_j ||x_j||``."""
         r = self.A @ x - self.y

@@ -76,11 +76,20 @@ def caratheodory_masses(F: np.ndarray, c: np.ndarray) -> np.ndarray:
     SVD confirms independence (and, should rounding have left a dependence, removes it step by step)."""
     c = np.asarray(c, float).copy()
     alive = np.flatnonzero(c > 0.0)
-    if alive.size > 1:
-        fast = _eliminate_null_space(F[:, alive], c[alive])
-        if fast is not None:
-            c[alive] = fast
+    if alive.size <= 1 or _independent(F[:, alive]):
+        return c  # the usual outcome between the solver's rounds: one SVD without singular vectors
+    fast = _eliminate_null_space(F[:, alive], c[alive])
+    if fast is not None:
+        c[alive] = fast
     return _caratheodory_by_svd(F, c)
+
+
+def _independent(F: np.ndarray) -> bool:
+    """Whether the columns of ``[F; 1]`` are linearly independent (singular values above ``NULL_RTOL`` of the largest)."""
+    if F.shape[1] > F.shape[0] + 1:
+        return False
+    sv = singular_values(np.vstack([F, np.ones((1, F.shape[1]))]))
+    return int(np.sum(sv > NULL_RTOL * sv[0])) >= F.shape[1]
 
 
 def _eliminate_null_space(F: np.ndarray, c: np.ndarray) -> np.ndarray | None:
@@ -117,11 +126,9 @@ def _caratheodory_by_svd(F: np.ndarray, c: np.ndarray) -> np.ndarray:
     c = c.copy()
     alive = np.flatnonzero(c > 0.0)
     while alive.size:
+        if _independent(F[:, alive]):  # the usual outcome, independence, needs no singular vectors
+            break
         M = np.vstack([F[:, alive], np.ones((1, alive.size))])
-        if alive.size <= M.shape[0]:
-            sv = singular_values(M)  # the usual outcome, independence, needs no singular vectors
-            if int(np.sum(sv > NULL_RTOL * sv[0])) >= alive.size:
-                break
         sv, Vt = right_svd(M)
         rank = int(np.sum(sv > NULL_RTOL * sv[0]))
         if rank >= alive.size:
