@@ -17,11 +17,7 @@ from solvers import ConvergenceWarning, ConvexReLU, ReLUNetwork, canonical_objec
 from solvers.nonconvex import MAX_SNAPSHOTS, NonconvexReLU
 from solvers.path import regularization_path
 from solvers.sampling import coverage_of, pattern_coverage, sampling_bounds, sampling_curve
-
-
-def xor(n, seed=0):
-    X = np.random.default_rng(seed).uniform(-1, 1, (n, 2))
-    return X, np.where(X[:, 0] * X[:, 1] > 0, 1.0, -1.0)
+from planar_data import xor
 
 
 def explicit_objective(X, y, W, b, a, beta):

@@ -9,16 +9,7 @@ import pytest
 from geometry import beta_max
 from solvers import ConvexReLU, certify, solve_reference
 from solvers.fast import solve_exact
-
-
-def xor(n, seed):
-    X = np.random.default_rng(seed).uniform(-1, 1, (n, 2))
-    return X, np.where(X[:, 0] * X[:, 1] > 0, 1.0, -1.0)
-
-
-def surface(n, seed):
-    X = np.random.default_rng(seed).uniform(-1, 1, (n, 2))
-    return X, np.sin(3 * X[:, 0]) + X[:, 1] ** 2
+from planar_data import xor, surface
 
 
 CASES = {
