@@ -31,7 +31,7 @@ from geometry.dual import PlanarOracle
 from .certificate import scaled_dual
 from .group_lasso import GroupLasso
 from .network import ReLUNetwork, merge_parallel, network_from_blocks
-from .polish import caratheodory_masses, caratheodory_prune, full_svd
+from .polish import caratheodory_masses, caratheodory_prune, null_basis
 from .result import SolveResult
 
 ON_LINE = 1e-10
@@ -69,7 +69,7 @@ def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face |
     on_line = tuple(sorted(on))
     pattern = s >= 0
     pattern[list(on_line)] = True
-    basis = _span_orthogonal_to(Z[list(on_line)]) if on_line else np.eye(Z.shape[1])
+    basis = null_basis(Z[list(on_line)], Z.shape[1])
     if basis.shape[1] == 0:
         return None
     ZB = Z @ basis
@@ -79,32 +79,6 @@ def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face |
         M[list(on_line)] = 0.0
     key = (int(sign), on_line, np.packbits(pattern).tobytes())
     return Face(int(sign), on_line, pattern, basis, A, M, key, float(zn.max()))
-
-
-
-
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a x b`` of two 3-vectors (``np.cross`` costs ~10x more at this size)."""
-    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
-
-
-def _span_orthogonal_to(R: np.ndarray) -> np.ndarray:
-    """Orthonormal basis (columns) of ``{u : R u = 0}``.  In 3-D, for one row or two clearly independent rows
-    (``||z_1 x z_2|| > 1e-8 (||z_1||^2 + ||z_2||^2)``) by cross products; otherwise from the SVD, with singular
-    values below ``1e-10`` of the largest counted as zero."""
-    if R.shape[1] == 3 and R.shape[0] <= 2:
-        if R.shape[0] == 1:
-            z = R[0] / np.linalg.norm(R[0])
-            a = _cross(z, np.eye(3)[int(np.argmin(np.abs(z)))])
-            a /= np.linalg.norm(a)
-            return np.column_stack([a, _cross(z, a)])
-        c = _cross(R[0], R[1])
-        size = float(np.linalg.norm(c))
-        if size > 1e-8 * float(np.sum(R * R)):
-            return (c / size)[:, None]
-    _, sv, vt = full_svd(R)
-    rank = int(np.sum(sv > 1e-10 * sv[0]))
-    return vt[rank:].T
 
 
 def _split(faces: list[Face], x: np.ndarray) -> list[np.ndarray]:
@@ -127,7 +101,7 @@ def _cone_values(faces: list[Face], x: np.ndarray) -> np.ndarray:
     return np.add.reduceat(np.hstack([f.M for f in faces]) * x, starts, axis=1)
 
 
-def _first_crossings(faces: list[Face], master: GroupLasso, x0: np.ndarray, x1: np.ndarray) -> dict:
+def _first_crossings(faces: list[Face], x0: np.ndarray, x1: np.ndarray) -> dict:
     """For each block whose path ``x0_j + t (x1_j - x0_j)`` leaves its face's cone: ``(t_j, point)``, the
     fraction of the path at which it first meets a line and that line's data point."""
     if not faces:
@@ -328,7 +302,7 @@ def solve_exact_at(
                 x = np.concatenate([b for j, b in enumerate(b0) if j not in out]) if faces else np.zeros(0)
                 guess = np.concatenate([b for j, b in enumerate(b1) if j not in out]) if faces else np.zeros(0)
                 continue
-            crossings = _first_crossings(faces, master, x, x1)
+            crossings = _first_crossings(faces, x, x1)
             if not crossings:
                 x = x1
                 break
@@ -446,7 +420,7 @@ def solve_exact_at(
                 master = GroupLasso([f.A for f in faces], y, beta)
                 left = None if deadline is None else max(deadline - time.perf_counter(), 0.0)
                 x1 = master.solve(x, warm=False, polish=50, seconds=left)  # the thorough solve before giving up
-                if not _first_crossings(faces, master, x, x1):
+                if not _first_crossings(faces, x, x1):
                     x = x1
                 continue
             reason = (
