@@ -136,6 +136,11 @@ TAIL_BELOW = 1.5
 ``phi / beta`` is below this: there the remaining violations are small and close together."""
 
 
+RESOLVE_STEPS = 0
+"""Newton steps from the start of a master re-solve (after a cone crossing or a dropped block) before its interior
+point."""
+
+
 CONTINUE_BELOW = 1e-5
 """A cold fit with ``beta < CONTINUE_BELOW beta_max`` walks down to ``beta`` (see :func:`solve_exact`)."""
 CONTINUE_TOP = 27.0
@@ -281,7 +286,7 @@ def solve_exact_at(
             if left is not None and left <= 0:
                 break  # out of time: x is feasible (in its cones); price it and stop below
             master = GroupLasso([f.A for f in faces], y, beta)
-            x1 = master.solve(x if guess is None else guess, warm=inner > 0, seconds=left)
+            x1 = master.solve(x if guess is None else guess, warm=inner > 0, warm_steps=RESOLVE_STEPS, seconds=left)
             guess = None
             b0, b1 = master.blocks(x), master.blocks(x1)
             on0, on1 = master.nonzero(x), master.nonzero(x1)

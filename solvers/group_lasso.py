@@ -116,11 +116,11 @@ MaxStep = Callable[[np.ndarray, np.ndarray], tuple[float, object]]
 stops it there (``None`` when nothing does); see :meth:`GroupLasso.newton`."""
 
 POLISH_STEPS = 5
-WARM_STEPS = 8
-"""Newton steps a warm start may take before the master goes to an interior point."""
 """Newton steps after the interior point.  A few reach machine accuracy on a well-posed master; on a
 degenerate one (more active unknowns than data points, as at small beta) more steps crawl along flat
 directions at ~1 ms each without improving the certificate."""
+WARM_STEPS = 8
+"""Newton steps a warm start may take before the master goes to an interior point (by default)."""
 
 
 class GroupLasso:
@@ -167,8 +167,16 @@ class GroupLasso:
         r = self.A @ x - self.y
         return 0.5 * float(r @ r) + self.beta * float(self.norms(x).sum())
 
-    def solve(self, x: np.ndarray, warm: bool = True, polish: int = POLISH_STEPS, seconds: float | None = None) -> np.ndarray:
-        """Newton from a warm start when that reaches the optimum; otherwise an interior point method finds
+    def solve(
+        self,
+        x: np.ndarray,
+        warm: bool = True,
+        polish: int = POLISH_STEPS,
+        seconds: float | None = None,
+        warm_steps: int = WARM_STEPS,
+    ) -> np.ndarray:
+        """Newton from a warm start (at most ``warm_steps`` steps; with 0, ``x`` is only tested for optimality)
+        when that reaches the optimum; otherwise an interior point method finds
         the support (:meth:`_barrier_path`, or Clarabel where that does not reach its gap) and at most
         ``polish`` Newton steps polish it (KKT residual ~1e-13 on a well-posed master).  A thorough solve
         (``polish > POLISH_STEPS``) keeps the barrier's result only when its KKT residual is within 1e-10, and
@@ -178,7 +186,7 @@ class GroupLasso:
             return x
         t0 = time.perf_counter()
         if warm and np.any(x):
-            xn = self.newton(x, WARM_STEPS)[0]
+            xn = self.newton(x, warm_steps)[0] if warm_steps > 0 else x
             if self.kkt(xn) <= 1e-10:
                 return xn
         z = None
