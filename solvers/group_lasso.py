@@ -96,6 +96,10 @@ BARRIER_STEPS = 200
 """Newton steps the barrier path may take in all (a master takes ~20-40)."""
 BARRIER_GAP = 1e-12
 """The barrier path stops at this relative duality gap of the master."""
+BARRIER_STALL = 0.5
+"""The barrier path also stops when a centred stage's gap is above this fraction of the best before it: ``mu`` has
+fallen below what the master's rounding resolves (a stage should cut the gap ~``BARRIER_SHRINK`` times), and
+Newton's polish does better from there."""
 BARRIER_ACCEPT = 1e-5
 """The barrier path's result is polished by Newton when its relative gap is within this; else Clarabel runs.  (At
 small beta its gap stalls near 1e-7: the smoothing error ``mu / (beta ||x_j||)`` of the smallest active blocks.)"""
@@ -228,16 +232,14 @@ class GroupLasso:
         lasso's optimum.  ``grad h_mu(||x_j||) = kappa_j x_j`` with ``kappa = beta^2 / (mu + s)``, and its Hessian
         ``kappa_j I - beta^4 / (s (mu + s)^2) x_j x_j^T`` is positive definite, so every Newton matrix ``G + ...``
         has a Cholesky factor (no singular steps, unlike Newton on the support).  A dense factorization of
-        the ``N x N`` matrix per step (~30 steps) measured 2.5-3.5x faster than Clarabel at ``N`` ~ 100-300
-        (docs/math.md section 4).
+        the ``N x N`` matrix per step measured 2.5-3.5x faster than Clarabel at ``N`` ~ 100-300
+        (docs/math.md section 4).  At each shrink a predictor step along the path's tangent
+        (:meth:`_predicted`) starts the next stage near its centre: ~37 steps per path instead of ~47.
 
-        Stops when the master's duality gap (scaled residual) is within ``BARRIER_GAP`` of the objective, or
-        when the barrier is too small to factor; returns None when it did not get within ``BARRIER_ACCEPT``
+        Stops when the master's duality gap (scaled residual) is within ``BARRIER_GAP`` of the objective, when
+        a stage no longer halves the gap (``BARRIER_STALL``), or when the barrier is too small to factor; returns None when it did not get within ``BARRIER_ACCEPT``
         (the caller then runs Clarabel) or ran out of ``seconds``."""
-        beta, A, y, seg = self.beta, self.A, self.y, self.seg
-        N = A.shape[1]
-        within = self._within_block()
-        diag = np.arange(N)
+        beta, A = self.beta, self.A
         nb = self.norms(x)
         scale = float(nb.max(initial=0.0))
         start = BARRIER_START
@@ -246,28 +248,21 @@ class GroupLasso:
         mu = start * beta * scale
         mu_end = 1e-16 * beta * scale
 
-        def smoothed(z, mu):
-            r = A @ z - y
-            return 0.5 * float(r @ r) + float(np.sum(barrier_terms(self.norms(z), beta, mu)[0]))
-
         deadline = None if seconds is None else time.perf_counter() + seconds
         z, best, best_gap = x.copy(), None, np.inf
         for _ in range(BARRIER_STEPS):
-            _, kappa, gamma = barrier_terms(self.norms(z), beta, mu)
-            g = A.T @ (A @ z - y) + kappa[seg] * z
-            H = self.G.copy()
-            H[diag, diag] += kappa[seg]
-            H[within] -= gamma[seg[within[0]]] * z[within[0]] * z[within[1]]
-            try:
-                factor = scipy.linalg.cho_factor(H, lower=True, check_finite=False)
-            except np.linalg.LinAlgError:
+            r, h, g, H = self._smoothed_newton(z, mu)
+            # LAPACK's Cholesky directly (scipy's checking wrappers cost ~20% of it at N ~ 150)
+            factor, info = scipy.linalg.lapack.dpotrf(H, lower=1, clean=0, overwrite_a=1)
+            if info != 0:
                 break  # the barrier is below what the factorization resolves
-            dz = -scipy.linalg.cho_solve(factor, g, check_finite=False)
+            dz = -scipy.linalg.lapack.dpotrs(factor, g, lower=1)[0]
             decrement = -float(g @ dz)
             t = 1.0
             if decrement > 1e-3 * mu:
-                f0 = smoothed(z, mu)
-                while smoothed(z + t * dz, mu) > f0 - 0.25 * t * decrement:
+                Adz = A @ dz  # F_mu along the step, its residual r + t A dz from this one product by A
+                f0 = 0.5 * float(r @ r) + float(np.sum(h))
+                while self._smoothed(r + t * Adz, z + t * dz, mu) > f0 - 0.25 * t * decrement:
                     t *= 0.5
                     if t < 1e-4:
                         break
@@ -276,16 +271,59 @@ class GroupLasso:
                 z = z + t * dz
             if decrement <= 0.1 * mu and t == 1.0:  # centred: check the gap, then shrink the barrier
                 gap = self.gap(z)
+                stalled = gap > BARRIER_STALL * best_gap
                 if gap < best_gap:
                     best, best_gap = z.copy(), gap
-                if gap <= BARRIER_GAP or mu <= mu_end:
+                if gap <= BARRIER_GAP or mu <= mu_end or stalled:
                     break
-                mu /= BARRIER_SHRINK
+                mu_next = mu / BARRIER_SHRINK
+                z = self._predicted(z, factor, mu, mu_next)
+                mu = mu_next
             if deadline is not None and time.perf_counter() > deadline:
                 break
         if best is None or best_gap > BARRIER_ACCEPT:
             return None
         return self._cleaned(best, x)
+
+    def _smoothed_newton(self, z: np.ndarray, mu: float):
+        """``(r, h, g, H)`` of the barrier path's ``F_mu`` at ``z``: the residual ``r = A z - y``, the smoothed norms
+        ``h_mu(||z_j||)``, the gradient ``g = A^T r + kappa_j z_j`` and the Hessian ``H = G + kappa_j I - gamma_j z_j z_j^T``
+        (block diagonal terms; :func:`barrier_terms`)."""
+        seg = self.seg
+        h, kappa, gamma = barrier_terms(self.norms(z), self.beta, mu)
+        r = self.A @ z - self.y
+        g = self.A.T @ r + kappa[seg] * z
+        H = self.G.copy()
+        diag = np.arange(z.size)
+        H[diag, diag] += kappa[seg]
+        rows, cols = self._within_block()
+        H[rows, cols] -= gamma[seg[rows]] * z[rows] * z[cols]
+        return r, h, g, H
+
+    def _path_tangent(self, z: np.ndarray, mu: float, factor=None) -> np.ndarray:
+        """``dz/dmu`` of the barrier path's centre ``z(mu)`` (where ``grad F_mu(z) = 0``): ``-H^{-1} d(grad F_mu)/dmu``,
+        ``d(grad F_mu)/dmu = (d kappa_j / d mu) z_j`` with ``d kappa / d mu = -beta^2 (1 + mu / s) / (mu + s)^2``
+        (:func:`barrier_terms`).  ``factor``: LAPACK's lower Cholesky factor of ``H`` at (or near) ``z``."""
+        if factor is None:
+            factor, info = scipy.linalg.lapack.dpotrf(self._smoothed_newton(z, mu)[3], lower=1, clean=0)
+            if info != 0:
+                raise ValueError("the barrier's Newton matrix is not positive definite at this point")
+        beta = self.beta
+        s = np.sqrt(mu * mu + (beta * self.norms(z)) ** 2)
+        dkappa = -beta * beta * (1.0 + mu / s) / (mu + s) ** 2
+        return -scipy.linalg.lapack.dpotrs(factor, dkappa[self.seg] * z, lower=1)[0]
+
+    def _smoothed(self, r: np.ndarray, z: np.ndarray, mu: float) -> float:
+        """``F_mu(z) = 1/2 ||r||^2 + sum_j h_mu(||z_j||)`` from the residual ``r = A z - y`` (:meth:`_barrier_path`)."""
+        return 0.5 * float(r @ r) + float(np.sum(barrier_terms(self.norms(z), self.beta, mu)[0]))
+
+    def _predicted(self, z: np.ndarray, factor, mu: float, mu_next: float) -> np.ndarray:
+        """The centre ``z(mu)`` carried to ``mu_next`` along the path's tangent, ``z + (mu_next - mu) dz/dmu``
+        (:meth:`_path_tangent`), when that lowers ``F_mu_next``; else ``z``.  A centred stage then needs about 5
+        Newton steps instead of 8 (measured on the n = 200 presets' masters: 37 steps per path instead of 47)."""
+        trial = z + (mu_next - mu) * self._path_tangent(z, mu, factor)
+        A, y = self.A, self.y
+        return trial if self._smoothed(A @ trial - y, trial, mu_next) < self._smoothed(A @ z - y, z, mu_next) else z
 
     def gap(self, x: np.ndarray) -> float:
         """The master's relative duality gap at ``x``: ``(p(x) - d(v)) / p(x)`` with the dual point
@@ -299,9 +337,12 @@ class GroupLasso:
     def _within_block(self) -> tuple[np.ndarray, np.ndarray]:
         """Row and column indices of the entries of the block diagonal (one ``d_j x d_j`` block per group)."""
         if self._within is None:
-            rows = [np.repeat(np.arange(o, o + d), d) for o, d in zip(self.offsets[:-1], self.dims)]
-            cols = [np.tile(np.arange(o, o + d), d) for o, d in zip(self.offsets[:-1], self.dims)]
-            self._within = (np.concatenate(rows), np.concatenate(cols)) if rows else (np.zeros(0, int),) * 2
+            # unknown i of block j meets the d_j unknowns offsets[j], ..., offsets[j] + d_j - 1
+            width = np.asarray(self.dims, dtype=np.int64)[self.seg]
+            rows = np.repeat(np.arange(self.seg.size), width)
+            run_start = np.repeat(np.cumsum(width) - width, width)
+            cols = self.offsets[self.seg[rows]] + (np.arange(rows.size) - run_start)
+            self._within = (rows, cols.astype(np.int64))
         return self._within
 
     def _interior_point(self, x: np.ndarray, seconds: float | None = None) -> np.ndarray:
