@@ -54,9 +54,20 @@ class DualPeaks:
         return int(self.signs[0])
 
 
-def select_peaks(values, neurons, signs, keep: int, separation: float) -> DualPeaks:
+def select_peaks(values, neurons, signs, keep: int, separation: float, compiled: bool | None = None) -> DualPeaks:
     """The best ``keep`` candidates, greedily: take the best remaining one, then drop the candidates of
-    its sign within ``separation`` of it (the same point reached twice, or its close neighbours)."""
+    its sign within ``separation`` of it (the same point reached twice, or its close neighbours).
+
+    ``compiled`` (default: when numba compiled :mod:`geometry.sweep_pass`) runs the compiled loop
+    :func:`geometry.sweep_pass.separated_peaks`, 3-60x faster on the pools of ~50-3000 candidates that a pricing
+    collects; otherwise one numpy pass per pick."""
+    if compiled is None:
+        compiled = sweep_pass.ready()
+    if compiled:
+        values, neurons = np.ascontiguousarray(values, float), np.ascontiguousarray(neurons, float)
+        signs = np.ascontiguousarray(signs, np.int64)
+        picked = sweep_pass.separated_peaks(values, neurons, signs, int(keep), float(separation))
+        return DualPeaks(values[picked], neurons[picked], signs[picked])
     order = np.argsort(-values, kind="stable")
     values, neurons, signs = values[order], neurons[order], signs[order]
     square = np.einsum("ij,ij->i", neurons, neurons)

@@ -293,13 +293,50 @@ def bar_of(best, st, collect):
     return max(min(st[2], best[0]), st[1])
 
 
+@_jit
+def separated_peaks(values, neurons, signs, keep, separation):
+    """Indices of the greedy choice of :func:`geometry.dual.select_peaks`: the best remaining candidate, then
+    drop the candidates of its sign within ``separation`` of it (``||u_j - u_i||^2`` from inner products), up
+    to ``max(1, keep)`` picks; ties go to the earlier candidate (a stable sort)."""
+    m = values.size
+    k = neurons.shape[1]
+    order = np.argsort(-values, kind="mergesort")
+    sq = np.empty(m)
+    for a in range(m):
+        t = 0.0
+        for c in range(k):
+            t += neurons[a, c] * neurons[a, c]
+        sq[a] = t
+    sep2 = separation * separation
+    alive = np.ones(m, np.bool_)
+    picked = np.empty(min(max(keep, 1), m), np.int64)
+    cnt = 0
+    for ii in range(m):
+        i = order[ii]
+        if not alive[i]:
+            continue
+        picked[cnt] = i
+        cnt += 1
+        if cnt >= picked.size:
+            break
+        for jj in range(ii + 1, m):
+            j = order[jj]
+            if alive[j] and signs[j] == signs[i]:
+                dot = 0.0
+                for c in range(k):
+                    dot += neurons[j, c] * neurons[i, c]
+                if sq[j] + sq[i] - 2.0 * dot <= sep2:
+                    alive[j] = False
+    return picked[:cnt]
+
+
 def ready() -> bool:
     """Compile the pass (or load it from numba's cache) on a tiny input, once per process: True when it runs.
 
     When the cache cannot be written the functions are compiled again without it; when numba cannot
     compile at all, the oracle keeps its numpy pass.  The first compilation takes a few seconds; later
     processes load it from the cache in well under a second."""
-    global sweep_pass, _pool_add, bar_of
+    global sweep_pass, _pool_add, bar_of, separated_peaks
     if "ok" in _state:
         return _state["ok"]
     ok = False
@@ -314,6 +351,7 @@ def ready() -> bool:
                     _pool_add = numba.njit(nogil=True)(_pool_add.py_func)
                     bar_of = numba.njit(nogil=True)(bar_of.py_func)
                     sweep_pass = numba.njit(nogil=True)(sweep_pass.py_func)
+                    separated_peaks = numba.njit(nogil=True)(separated_peaks.py_func)
     _state["ok"] = ok
     return ok
 
@@ -332,3 +370,5 @@ def _smoke() -> None:
         best = sweep_pass(v, Zu, others, act0, ev, sign, edge, u, u, u, 0.1, collect, collect, 4)[0]
         if not np.isfinite(best[0]):
             raise RuntimeError("the compiled sweep pass returned no candidate")
+    if list(separated_peaks(np.array([0.5, 1.0, 0.9]), Zu, np.array([1, 1, -1]), 2, 0.1)) != [1, 2]:
+        raise RuntimeError("the compiled peak selection is wrong")

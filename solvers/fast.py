@@ -60,15 +60,20 @@ class Face:
         self.dim = int(self.basis.shape[1])
 
 
-def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face | None:
-    """The face of the arrangement that contains the direction ``u`` (plus the given on-line points)."""
+def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=(), known=frozenset()) -> Face | None:
+    """The face of the arrangement that contains the direction ``u`` (plus the given on-line points); None when
+    the face is only the origin, or when its key is in ``known`` (tested before its basis is computed)."""
     u = u / np.linalg.norm(u)
     zn = np.linalg.norm(Z, axis=1)
     s = Z @ u
-    on = set(np.flatnonzero(np.abs(s) <= ON_LINE * zn).tolist()) | set(extra_on_line)
-    on_line = tuple(sorted(on))
-    pattern = s >= 0
-    pattern[list(on_line)] = True
+    near = np.abs(s) <= ON_LINE * zn
+    if extra_on_line:
+        near[list(extra_on_line)] = True
+    on_line = tuple(np.flatnonzero(near).tolist())
+    pattern = (s >= 0) | near
+    key = (int(sign), on_line, np.packbits(pattern).tobytes())
+    if key in known:
+        return None
     basis = null_basis(Z[list(on_line)], Z.shape[1])
     if basis.shape[1] == 0:
         return None
@@ -77,7 +82,6 @@ def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=()) -> Face |
     M = np.where(pattern[:, None], ZB, -ZB)
     if on_line:
         M[list(on_line)] = 0.0
-    key = (int(sign), on_line, np.packbits(pattern).tobytes())
     return Face(int(sign), on_line, pattern, basis, A, M, key, float(zn.max()))
 
 
@@ -390,9 +394,9 @@ def solve_exact_at(
         for val, u, s in zip(peaks.values, peaks.neurons, peaks.signs):
             if val <= beta * (1 + phi_tol) or added >= cap:
                 continue
-            f = face_of(Z, u, int(s))
-            if f is None or f.key in known:
-                continue
+            f = face_of(Z, u, int(s), known=known)
+            if f is None:
+                continue  # the origin, or a face already in the working set
             if any(g.sign == f.sign and g.dim > f.dim and _in_closure(g, u) for g in faces):
                 continue  # that larger face already computes this neuron's feature
             known.add(f.key)

@@ -369,17 +369,17 @@ class GroupLasso:
             q = np.concatenate([-self.Ay, np.full(J, self.beta)])
             first, rhs = None, []
         # rows: for each block j, (t_j, x_j) in the second-order cone, as  -[t_j; x_j] + s = 0
-        # (row j's cone starts at offsets[j] + j with t_j, then x_j): one entry per row, so CSR is direct
-        cols = np.empty(N + J, dtype=np.int64)
+        # (block j's cone starts at row offsets[j] + j with t_j, then x_j): one entry per row and per column
+        # (x's and t's), so CSC is direct: column c's row
         heads = self.offsets[:-1] + np.arange(J)
-        is_head = np.zeros(N + J, bool)
-        is_head[heads] = True
-        cols[heads] = N + np.arange(J)
-        cols[~is_head] = np.arange(N)
-        A = sparse.csr_matrix((-np.ones(cols.size), cols, np.arange(cols.size + 1)), shape=(cols.size, N + J + R)).tocsc()
+        row_of = np.empty(N + J, dtype=np.int64)
+        row_of[N:] = heads
+        row_of[:N] = np.arange(N) + self.seg + 1
+        indptr = np.concatenate([np.arange(N + J + 1), np.full(R, N + J)])
+        A = sparse.csc_matrix((-np.ones(N + J), row_of, indptr), shape=(N + J, N + J + R))
         if first is not None:
             A = sparse.vstack([first, A]).tocsc()
-        b = np.concatenate(rhs + [np.zeros(cols.size)])
+        b = np.concatenate(rhs + [np.zeros(N + J)])
         cones = ([clarabel.ZeroConeT(n)] if residual else []) + [clarabel.SecondOrderConeT(d + 1) for d in self.dims]
         settings = clarabel.DefaultSettings()
         settings.verbose = False
