@@ -19,6 +19,8 @@ on the certified global optimum of the full arrangement; the ``(P, n)`` pattern 
 
 from __future__ import annotations
 
+import math
+
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,8 +65,8 @@ class Face:
 def face_of(Z: np.ndarray, u: np.ndarray, sign: int, extra_on_line=(), known=frozenset()) -> Face | None:
     """The face of the arrangement that contains the direction ``u`` (plus the given on-line points); None when
     the face is only the origin, or when its key is in ``known`` (tested before its basis is computed)."""
-    u = u / np.linalg.norm(u)
-    zn = np.linalg.norm(Z, axis=1)
+    u = u / math.sqrt(float(u @ u))
+    zn = np.sqrt(np.einsum("ij,ij->i", Z, Z))
     s = Z @ u
     near = np.abs(s) <= ON_LINE * zn
     if extra_on_line:
@@ -464,7 +466,7 @@ def _sparsified(faces: list[Face], x: np.ndarray) -> tuple[list[Face], np.ndarra
     if len(faces) <= 1:
         return faces, x
     blocks = _split(faces, x)
-    masses = np.array([float(np.linalg.norm(b)) for b in blocks])
+    masses = _block_norms(faces, x)
     features = np.column_stack([f.A @ (b / m) for f, b, m in zip(faces, blocks, masses)])
     c = caratheodory_masses(features, masses)
     keep = np.flatnonzero(c > 0)
@@ -473,9 +475,15 @@ def _sparsified(faces: list[Face], x: np.ndarray) -> tuple[list[Face], np.ndarra
     return [faces[j] for j in keep], np.concatenate([blocks[j] * (c[j] / masses[j]) for j in keep])
 
 
+def _block_norms(faces: list[Face], x: np.ndarray) -> np.ndarray:
+    """``||x_F||`` for every face (one pass over ``x``)."""
+    seg = np.repeat(np.arange(len(faces)), [f.dim for f in faces])
+    return np.sqrt(np.bincount(seg, weights=x * x, minlength=len(faces)))
+
+
 def _penalty(faces: list[Face], x: np.ndarray) -> float:
     """``sum_F ||x_F||``."""
-    return sum(float(np.linalg.norm(b)) for b in _split(faces, x))
+    return float(_block_norms(faces, x).sum()) if faces else 0.0
 
 
 def _relative_gap(y: np.ndarray, resid: np.ndarray, beta: float, phi_value: float, penalty: float) -> float:
@@ -500,9 +508,10 @@ def canonical_order(net: ReLUNetwork) -> ReLUNetwork:
 
 def _in_closure(face: Face, w: np.ndarray) -> bool:
     """Is the direction ``w`` in the closed cone of ``face`` (so that its feature there is ``D Z w``)?"""
-    nw = np.linalg.norm(w)
+    nw = math.sqrt(float(w @ w))
     c = face.basis.T @ w
-    if np.linalg.norm(face.basis @ c - w) > 1e-10 * nw:
+    off = face.basis @ c - w  # the part of w outside the face's span
+    if math.sqrt(float(off @ off)) > 1e-10 * nw:
         return False
     return bool(np.min(face.M @ c) >= -1e-10 * nw * face.zscale)
 
