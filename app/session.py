@@ -61,6 +61,12 @@ def switch_task(state: AppState, task: str) -> AppState:
     return with_changes(state, task=task)
 
 
+def preset_points(state: AppState) -> tuple:
+    """The points the state's data set makes (for its task: a regression set switched to classification
+    keeps the signs of its targets)."""
+    return as_task(tuple(make_preset(state.preset, state.n, state.noise, state.seed)), state.task)
+
+
 def drawn(state: AppState) -> AppState:
     """The state after its points were changed by hand (canvas, undo, clear, import): its data set is then
     "your own points" (or the empty canvas) and its point count is theirs, so the Data widgets show what
@@ -79,6 +85,8 @@ def start_session() -> None:
         from app.lesson_book import open_step
 
         state = open_step(state, state.lesson, state.step)
+    elif "points" in params and state.preset != "custom" and state.points != preset_points(state):
+        state = drawn(state)  # a link's own points: the Data widgets say so (the picture is the link's)
     ss.app_state = state
     ss.history = History()
     ss.sync = CanvasSync()

@@ -1,11 +1,13 @@
 """The Streamlit page under AppTest: default render, widgets refit, links restore the state."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.codec import decode, encode, initial_state
+from app.presets import make_preset
 from app.state import validated
 
 SCRIPT = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
@@ -93,7 +95,8 @@ def test_preset_widget_regenerates_points():
 def test_link_restores_the_state():
     state = validated(points=SMALL, beta=0.2, model="sampled", k=37, seed=5, tab="zonotope")
     at = run(encode(state))
-    assert at.session_state.app_state == state
+    # every field as the link says, but the data set: the link's eight points are its own
+    assert at.session_state.app_state == replace(state, preset="custom", n=len(SMALL))
     assert at.select_slider(key="w_beta").value == 0.2
     assert at.selectbox(key="w_model").value == "sampled"
     assert at.number_input(key="w_k").value == 37
@@ -262,6 +265,18 @@ def test_regression_targets_survive_a_round_trip_through_classification():
     assert [p[2] for p in at.session_state.app_state.points] == [1.0, -1.0, 1.0]
     at.radio(key="w_task").set_value("regression").run()
     assert at.session_state.app_state.points == pts  # the real targets come back
+
+
+def test_a_link_with_its_own_points_says_so_in_the_data_widgets():
+    at = run(small_link())  # preset and n of the default example, but eight points of its own
+    state = at.session_state.app_state
+    assert state.points == SMALL and state.preset == "custom" and state.n == len(SMALL)
+    assert at.selectbox(key="w_preset").value == "custom" and at.slider(key="w_n").value == len(SMALL)
+    # a link whose points are its data set's keeps the data set's name and size
+    moons = tuple(make_preset("moons", 12, 0.1, 3))
+    at = run(encode(validated(preset="moons", n=12, seed=3, points=moons)))
+    assert at.selectbox(key="w_preset").value == "moons" and at.slider(key="w_n").value == 12
+    assert at.session_state.app_state.points == moons
 
 
 def test_data_widgets_follow_the_drawing():
