@@ -4,7 +4,8 @@ coordinates outside the square, and the same file again after Clear."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
-from test_browser_playground import canvas_attr, canvas_points, fitted_to, link, open_app, wait_canvas, wait_idle
+from test_browser_playground import (canvas_attr, canvas_points, fitted_to, link, open_app, served_points, wait_canvas,
+                                     wait_idle)
 
 START = [(0.1, 0.2, 1.0), (-0.4, 0.3, -1.0), (0.6, -0.6, 1.0)]
 UPLOAD = "[data-testid=stSidebar] [data-testid=stFileUploader] input[type=file]"
@@ -55,10 +56,11 @@ def test_coordinates_outside_the_square_are_rescaled_with_a_notice(app_server, p
     open_app(page, link(app_server, points=START), 3)
     upload(page, b"x1,x2,y\n2,0,1\n-1,4,-1\n0.5,-3,1\n")
     page.get_by_text("rescaled by 1/4.22", exact=False).first.wait_for()
-    fitted_to(page, 3)
     s = 4.22  # 4 / 0.95 rounded up to 3 significant digits
     expected = [[round(2 / s, 3), 0.0, 1.0], [round(-1 / s, 3), round(4 / s, 3), -1.0], [round(0.5 / s, 3), round(-3 / s, 3), 1.0]]
-    assert canvas_points(page) == expected
+    # the drawing before had 3 points too, so "fitted to 3 points" alone does not say the import is drawn
+    wait_canvas(page, lambda points: points == expected and served_points(page) == points)
+    fitted_to(page, 3)
     no_traceback(page)
 
 
