@@ -2,7 +2,8 @@
 
 Prints, in one run:
 
-1. the ratio to the CVXPY+Clarabel reference on the same program at n = 20, 40, 60 (XOR labels);
+1. the ratio to the CVXPY+Clarabel reference on the same program at n = 20, 40, 60 (XOR labels; medians of 5
+   fits and of 3 reference fits where one takes under 5 s);
 2. the median time of the exact method at n = 100, 200, 500, 1000 for beta = 1e-1, 1e-2, 1e-3 beta_max;
 3. every page preset at n = 200 (noise 0.1, seed 0) at the slider's beta = 1e-2, 1e-3, 1e-4 (absolute),
    each fit capped at PRESET_SECONDS;
@@ -54,8 +55,22 @@ def _reference_worker(X, y, beta, out):
     out.put((time.perf_counter() - t, certify(X, y, res.network, beta).objective))
 
 
+REFERENCE_REPEATS_BELOW = 5.0
+"""A reference that takes less than this many seconds runs three times, and its median is quoted (as the fast
+method's median of five): both sides of a ratio are medians on a noisy machine."""
+
+
 def reference(X, y, beta):
-    """(seconds, objective) of the reference in a child process, or None past the time limit."""
+    """(median seconds, objective) of the reference, each run in a child process; None past the time limit."""
+    first = _reference_once(X, y, beta)
+    if first is None or first[0] >= REFERENCE_REPEATS_BELOW:
+        return first
+    runs = [first] + [r for r in (_reference_once(X, y, beta) for _ in range(2)) if r is not None]
+    return float(np.median([r[0] for r in runs])), first[1]
+
+
+def _reference_once(X, y, beta):
+    """(seconds, objective) of one reference fit in a child process, or None past the time limit."""
     out = mp.Queue()
     proc = mp.Process(target=_reference_worker, args=(X, y, beta, out))
     proc.start()
