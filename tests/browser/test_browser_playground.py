@@ -200,16 +200,26 @@ def test_malformed_link_warns_and_shows_the_default(app_server, page):
     assert page.get_by_text("could not be read", exact=False).first.is_visible()
 
 
+CLICKS = 5
+"""Clicks per size in the timing test: the median of several is quoted (one click's time is noisy)."""
+
+
 def test_timings_at_20_and_100_points(app_server, page):
-    """Page load and click-to-updated-certificate, measured in the browser (written to artifacts/)."""
+    """Page load and click-to-updated-certificate (the median of ``CLICKS`` clicks, each adding a point, and
+    each until the certificate and the canvas show the new drawing), measured in the browser (written to
+    artifacts/)."""
     timings = {}
     for n in (20, 100):
         url = f"{app_server}/?preset=gaussians&n={n}&seed=1"
         load = open_app(page, url, n)
-        start = time.perf_counter()
-        page.mouse.click(*pixel(page, 0.05, 0.9))
-        fitted_to(page, n + 1)
-        timings[n] = {"page_load_s": round(load, 3), "click_to_certificate_s": round(time.perf_counter() - start, 3)}
+        clicks = []
+        for i in range(CLICKS):
+            start = time.perf_counter()
+            page.mouse.click(*pixel(page, 0.05 + 0.1 * i, 0.9))
+            fitted_to(page, n + i + 1)
+            clicks.append(time.perf_counter() - start)
+        timings[n] = {"page_load_s": round(load, 3), "click_to_certificate_s": round(sorted(clicks)[CLICKS // 2], 3),
+                      "clicks_s": [round(c, 3) for c in clicks]}
     (ARTIFACTS / "timings.json").write_text(json.dumps(timings, indent=1))
     print("timings", timings)
     for t in timings.values():
