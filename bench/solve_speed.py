@@ -106,41 +106,42 @@ def warm_up():
     return time.perf_counter() - t
 
 
-def against_reference(sizes, fractions):
-    print("\n1. exact method vs CVXPY/Clarabel reference (same program, same run), XOR labels, uniform points")
-    print(f"{'n':>5} {'beta/bmax':>9} {'fast_s':>8} {'ref_s':>8} {'ratio':>7} {'obj_rel':>9} {'rel_gap':>9} "
-          f"{'rounds':>6} {'neurons':>7}")
+def xor_cases(sizes, fractions):
+    """``(n, fraction, X, y, beta)`` for each size and each ``beta = fraction * beta_max`` of its XOR data."""
     for n in sizes:
         X, y = xor_data(n)
         bmax = beta_max(X, y)
         for frac in fractions:
-            beta = frac * bmax
-            t_fast, res, _ = timed_fast(X, y, beta, 5)
-            cert = certify(X, y, res.network, beta)
-            ref = reference(X, y, beta)
-            if ref is None:
-                ref_s, ratio, agree = "-", "-", "-"
-            else:
-                ref_s, ratio = f"{ref[0]:8.2f}", f"{ref[0] / t_fast:7.0f}"
-                agree = f"{(cert.objective - ref[1]) / ref[1]:+9.1e}"
-            print(f"{n:5d} {frac:9.3g} {t_fast:8.3f} {ref_s:>8} {ratio:>7} {agree:>9} {cert.relative_gap:9.1e} "
-                  f"{res.n_iter:6d} {res.network.width:7d}", flush=True)
+            yield n, frac, X, y, frac * bmax
+
+
+def against_reference(sizes, fractions):
+    print("\n1. exact method vs CVXPY/Clarabel reference (same program, same run), XOR labels, uniform points")
+    print(f"{'n':>5} {'beta/bmax':>9} {'fast_s':>8} {'ref_s':>8} {'ratio':>7} {'obj_rel':>9} {'rel_gap':>9} "
+          f"{'rounds':>6} {'neurons':>7}")
+    for n, frac, X, y, beta in xor_cases(sizes, fractions):
+        t_fast, res, _ = timed_fast(X, y, beta, 5)
+        cert = certify(X, y, res.network, beta)
+        ref = reference(X, y, beta)
+        if ref is None:
+            ref_s, ratio, agree = "-", "-", "-"
+        else:
+            ref_s, ratio = f"{ref[0]:8.2f}", f"{ref[0] / t_fast:7.0f}"
+            agree = f"{(cert.objective - ref[1]) / ref[1]:+9.1e}"
+        print(f"{n:5d} {frac:9.3g} {t_fast:8.3f} {ref_s:>8} {ratio:>7} {agree:>9} {cert.relative_gap:9.1e} "
+              f"{res.n_iter:6d} {res.network.width:7d}", flush=True)
 
 
 def medians(sizes, fractions):
     print("\n2. exact method alone, XOR labels, uniform points (median of 5 fits at n <= 200, 3 at 500, 1 at 1000)")
     print(f"{'n':>5} {'beta/bmax':>9} {'median_s':>8} {'certified':>9} {'rel_gap':>9} {'rounds':>6} {'neurons':>7} "
           f"{'peak_MB':>8}")
-    for n in sizes:
-        X, y = xor_data(n)
-        bmax = beta_max(X, y)
-        for frac in fractions:
-            beta = frac * bmax
-            repeats = 5 if n <= 200 else (3 if n <= 500 else 1)
-            t_fast, res, peak = timed_fast(X, y, beta, repeats, memory=True)
-            cert = certify(X, y, res.network, beta)
-            print(f"{n:5d} {frac:9.3g} {t_fast:8.3f} {str(cert.certified):>9} {cert.relative_gap:9.1e} "
-                  f"{res.n_iter:6d} {res.network.width:7d} {peak / 2**20:8.1f}", flush=True)
+    for n, frac, X, y, beta in xor_cases(sizes, fractions):
+        repeats = 5 if n <= 200 else (3 if n <= 500 else 1)
+        t_fast, res, peak = timed_fast(X, y, beta, repeats, memory=True)
+        cert = certify(X, y, res.network, beta)
+        print(f"{n:5d} {frac:9.3g} {t_fast:8.3f} {str(cert.certified):>9} {cert.relative_gap:9.1e} "
+              f"{res.n_iter:6d} {res.network.width:7d} {peak / 2**20:8.1f}", flush=True)
 
 
 def presets(names, betas, n=200, seconds=PRESET_SECONDS):
@@ -170,18 +171,15 @@ def warm_vs_cold(sizes, fractions):
     print("\n4. warm start: move one point by (0.05, -0.03) and re-fit from the previous network (medians)")
     print(f"{'n':>5} {'beta/bmax':>9} {'cold_s':>8} {'warm_s':>8} {'speedup':>7} {'rounds':>6} {'rel_gap':>9} "
           f"{'obj_rel':>9}")
-    for n in sizes:
-        X, y = xor_data(n)
-        for frac in fractions:
-            beta = frac * beta_max(X, y)
-            prev = solve_exact(X, y, beta).network
-            X2 = X.copy()
-            X2[n // 2] += [0.05, -0.03]
-            t_cold, cold, _ = timed_fast(X2, y, beta, 3)
-            t_warm, res, _ = timed_fast(X2, y, beta, 5, init=prev)
-            cw, cc = certify(X2, y, res.network, beta), certify(X2, y, cold.network, beta)
-            print(f"{n:5d} {frac:9.3g} {t_cold:8.3f} {t_warm:8.3f} {t_cold / t_warm:7.1f} {res.n_iter:6d} "
-                  f"{cw.relative_gap:9.1e} {(cw.objective - cc.objective) / cc.objective:+9.1e}", flush=True)
+    for n, frac, X, y, beta in xor_cases(sizes, fractions):
+        prev = solve_exact(X, y, beta).network
+        X2 = X.copy()
+        X2[n // 2] += [0.05, -0.03]
+        t_cold, cold, _ = timed_fast(X2, y, beta, 3)
+        t_warm, res, _ = timed_fast(X2, y, beta, 5, init=prev)
+        cw, cc = certify(X2, y, res.network, beta), certify(X2, y, cold.network, beta)
+        print(f"{n:5d} {frac:9.3g} {t_cold:8.3f} {t_warm:8.3f} {t_cold / t_warm:7.1f} {res.n_iter:6d} "
+              f"{cw.relative_gap:9.1e} {(cw.objective - cc.objective) / cc.objective:+9.1e}", flush=True)
 
 
 PRESETS = ("xor", "circles", "moons", "spiral", "gaussians", "linear", "regression surface")
