@@ -20,7 +20,6 @@ on the certified global optimum of the full arrangement; the ``(P, n)`` pattern 
 from __future__ import annotations
 
 import math
-
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from geometry import lift
 from geometry.dual import PlanarOracle
 
 from .certificate import scaled_dual
-from .group_lasso import GroupLasso
+from .group_lasso import GroupLasso, block_norms
 from .network import ReLUNetwork, merge_parallel, network_from_blocks
 from .polish import caratheodory_masses, caratheodory_prune, null_basis
 from .result import SolveResult
@@ -476,9 +475,8 @@ def _sparsified(faces: list[Face], x: np.ndarray) -> tuple[list[Face], np.ndarra
 
 
 def _block_norms(faces: list[Face], x: np.ndarray) -> np.ndarray:
-    """``||x_F||`` for every face (one pass over ``x``)."""
-    seg = np.repeat(np.arange(len(faces)), [f.dim for f in faces])
-    return np.sqrt(np.bincount(seg, weights=x * x, minlength=len(faces)))
+    """``||x_F||`` for every face."""
+    return block_norms(np.repeat(np.arange(len(faces)), [f.dim for f in faces]), x, len(faces))
 
 
 def _penalty(faces: list[Face], x: np.ndarray) -> float:
